@@ -1,0 +1,3 @@
+"""paperradar: a self-hosted way to keep up with AI research."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,204 @@
+"""`paperradar` and its commands. Each parses its input, makes one call on the Library, and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from paperradar import __version__
+from paperradar.cli import render
+from paperradar.cli.progress import import_progress
+from paperradar.errors import PaperradarError
+from paperradar.models import Filters
+from paperradar.service import Library
+from paperradar.settings import load_settings
+
+app = typer.Typer(
+    name="paperradar",
+    help="Keep up with AI research: import papers, search them, and rank the best.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (see docs/json.md).")]
+Limit = Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many results.")]
+
+
+def _library(ctx: typer.Context) -> Library:
+    if ctx.obj is None or "library" not in ctx.obj:
+        library = Library.open(ctx.obj["settings"])
+        ctx.obj["library"] = library
+        ctx.call_on_close(library.close)
+    return ctx.obj["library"]
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"paperradar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None, typer.Option("--database", "-d", help="Database URL; overrides PAPERRADAR_DATABASE_URL.")
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    ctx.obj = {"settings": load_settings(database_url=database)}
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files to import (gzip is read transparently).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="auto, jsonl, csv or arxiv-snapshot.")] = "auto",
+    strict: Annotated[bool, typer.Option(help="Stop at the first bad record and import nothing.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import paper metadata files, merging records of the same paper. Re-importing adds nothing."""
+    library = _library(ctx)
+    sources = library.sources(paths, fmt)
+    with import_progress(sources, enabled=not as_json) as on_progress:
+        summary = library.import_sources(sources, strict=strict, on_progress=on_progress)
+    if as_json:
+        _print_json(summary.to_dict())
+    else:
+        render.import_summary(summary)
+
+
+@app.command()
+def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Load the bundled demo corpus (450 seed papers) if the database is empty."""
+    summary = _library(ctx).load_demo_if_empty()
+    if as_json:
+        _print_json(summary.to_dict() if summary else {"added": 0, "already_loaded": True})
+    elif summary is None:
+        typer.echo("The database already has papers; the demo corpus was not loaded.")
+    else:
+        render.import_summary(summary)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='What to look for; see docs/search.md for "phrases", -exclude, ti:, au:.')],
+    limit: Limit = 20,
+    year: Annotated[int | None, typer.Option(help="Only papers of this year.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search papers by keyword (BM25 over title, abstract and authors; title counts most)."""
+    page = _library(ctx).search(query, limit=limit, filters=Filters.for_year(year))
+    if as_json:
+        _print_json({"query": query, "results": [hit.to_dict() for hit in page.hits]})
+    else:
+        render.hits(page.hits, empty=f"No papers match {query!r}.")
+
+
+@app.command()
+def best(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="The best papers of this year.")] = None,
+    since: Annotated[int | None, typer.Option(help="First year of a range.")] = None,
+    until: Annotated[int | None, typer.Option(help="Last year of a range.")] = None,
+    limit: Limit = 100,
+    as_json: JsonFlag = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or md (a Markdown page).")] = "text",
+) -> None:
+    """The most cited papers of a year or a range of years."""
+    if fmt not in ("text", "md"):
+        raise PaperradarError(f"--format: unknown format {fmt!r}", hint="use text or md")
+    page = _library(ctx).best(year=year, since=since, until=until, limit=limit)
+    if as_json:
+        results = [{"rank": rank, **hit.to_dict()} for rank, hit in enumerate(page.hits, start=1)]
+        _print_json({"title": page.title, "results": results})
+    elif fmt == "md":
+        from paperradar.rank.markdown import best_of_markdown
+
+        typer.echo(best_of_markdown(page.title, [hit.paper for hit in page.hits]))
+    else:
+        render.best(page)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    paper_id: Annotated[str, typer.Argument(metavar="ID", help="Public id, arXiv id or DOI.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one paper with its citation history."""
+    library = _library(ctx)
+    paper = library.paper(paper_id)
+    history = library.store.citation_history(paper.id or "")
+    if as_json:
+        data = paper.to_dict()
+        data["citation_history"] = [
+            {"count": c.count, "source": c.source, "date": c.as_of.isoformat() if c.as_of else None} for c in history
+        ]
+        _print_json(data)
+    else:
+        render.paper(paper, history)
+
+
+@app.command()
+def stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """How many papers the database holds."""
+    numbers = _library(ctx).stats()
+    data = {
+        "papers": numbers.papers,
+        "with_abstract": numbers.with_abstract,
+        "with_citations": numbers.with_citations,
+        "with_arxiv_id": numbers.with_arxiv_id,
+        "year_min": numbers.years[0],
+        "year_max": numbers.years[1],
+        "database": numbers.database,
+    }
+    if as_json:
+        _print_json(data)
+    else:
+        render.stats(data)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default PAPERRADAR_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default PAPERRADAR_PORT).")] = None,
+) -> None:
+    """Serve the web UI and the JSON API."""
+    import uvicorn
+
+    from paperradar.web.app import create_app
+
+    settings = ctx.obj["settings"].model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    typer.echo(f"paperradar on http://{settings.host}:{settings.port}/ (database {settings.database})", err=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+def main() -> None:
+    """The console script: run the app, and turn our errors into one line and a non-zero exit."""
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns an Exit's code instead of raising it
+            sys.exit(code)
+    except PaperradarError as exc:
+        render.error(exc)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: every batch committed before this point is kept; re-run to finish.", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: a bad option or argument
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except typer.Abort:
+        sys.exit(1)

@@ -1,0 +1,50 @@
+"""A progress bar for imports: shown on a terminal only, so pipes and --json stay clean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from paperradar.ingest import ImportSummary
+from paperradar.sources.base import Source
+
+ProgressCallback = Callable[[Source, ImportSummary], None]
+
+
+@contextmanager
+def import_progress(sources: list[Source], enabled: bool = True) -> Iterator[ProgressCallback | None]:
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[papers]} records, {task.fields[rate]}/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks = {
+            id(source): bar.add_task(source.name[-40:], total=source.progress()[1], papers=0, rate=0)
+            for source in sources
+        }
+
+        def update(source: Source, summary: ImportSummary) -> None:
+            task_id = tasks[id(source)]
+            task = bar.tasks[task_id]
+            done, total = source.progress()
+            elapsed = task.elapsed or 0
+            rate = int(summary.read / elapsed) if elapsed > 0 else 0
+            bar.update(task_id, completed=done, total=total, papers=summary.read, rate=rate)
+
+        yield update

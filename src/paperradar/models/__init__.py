@@ -1,0 +1,22 @@
+"""The domain's records: papers, citation counts and their identity rules. Imports nothing of ours."""
+
+from paperradar.models.identity import (
+    fingerprint,
+    normalise_arxiv_id,
+    normalise_doi,
+    public_id_for,
+)
+from paperradar.models.paper import CitationCount, Paper
+
+__all__ = [
+    "CitationCount",
+    "Paper",
+    "fingerprint",
+    "normalise_arxiv_id",
+    "normalise_doi",
+    "public_id_for",
+]
+
+from paperradar.models.query import Filters, KeywordQuery  # noqa: E402
+
+__all__ += ["Filters", "KeywordQuery"]

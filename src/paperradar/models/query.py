@@ -1,0 +1,40 @@
+"""What a search asks for: parsed keyword terms and the filters every retriever applies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions shared by every retriever and ranker; None means unrestricted."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    categories: tuple[str, ...] = ()
+    venue: str | None = None
+    min_citations: int | None = None
+    has_code: bool | None = None
+
+    @classmethod
+    def for_year(cls, year: int | None) -> Filters:
+        return cls(year_from=year, year_to=year)
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordQuery:
+    """A keyword query as parsed from what a user typed.
+
+    `terms` are plain words (matched in any field), `phrases` must appear as written,
+    `fields` holds (field, text) pairs restricted to one column, `excluded` words must not appear.
+    """
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+    excluded: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.terms or self.phrases or self.fields)

@@ -1,0 +1,1 @@
+"""Rankings over stored papers: best-of lists by citations (and, later, the daily feed and trending)."""

@@ -1,0 +1,1 @@
+"""Search: parse what a user typed, ask the retrievers, fuse and page their rankings."""

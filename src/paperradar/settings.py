@@ -1,0 +1,65 @@
+"""All settings in one declarative table: environment variables PAPERRADAR_*, an optional TOML file,
+and CLI flags (which win). Built once at start-up and passed down; nothing else reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from paperradar.errors import ConfigError
+
+
+def _default_home() -> Path:
+    return Path("~/.local/share/paperradar").expanduser()
+
+
+class Settings(BaseSettings):
+    """Each field is one setting; its description is the help text docs/settings.md is generated from."""
+
+    model_config = SettingsConfigDict(env_prefix="PAPERRADAR_", extra="forbid", validate_default=True)
+
+    home: Path = Field(default_factory=_default_home, description="Folder for the default database and indexes.")
+    database_url: str | None = Field(
+        default=None,
+        description="Database to use, e.g. sqlite:///path/to/paperradar.db. Default: paperradar.db under home.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `paperradar serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `paperradar serve` listens on.")
+    page_size: int = Field(default=25, ge=1, le=200, description="Results per page in the web UI.")
+    config: Path | None = Field(default=None, description="A TOML file of settings (keys as here, lower case).")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_path = os.environ.get("PAPERRADAR_CONFIG")
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        return tuple(sources)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'paperradar.db'}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and config file, with CLI overrides (None values ignored)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "PAPERRADAR_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"{name}: {first['msg']}") from None
+    except (OSError, ValueError) as exc:  # an unreadable or malformed TOML file
+        raise ConfigError(f"PAPERRADAR_CONFIG: {exc}") from None

@@ -1,0 +1,93 @@
+"""The storage protocol every backend implements; the rest of paperradar knows only this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from paperradar.models import CitationCount, Filters, KeywordQuery, Paper
+
+# Every retriever and ranker answers with (public paper id, score), best first.
+Ranking = list[tuple[str, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    papers: int
+    with_abstract: int
+    with_citations: int
+    with_arxiv_id: int
+    years: tuple[int | None, int | None]
+    database: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored paper an incoming record may be the same as, with the key that found it."""
+
+    paper: Paper
+    matched_on: str  # "arxiv", "doi" or "title"
+
+
+class Store(Protocol):
+    """A paper database. Writes happen inside `transaction()`; reads may happen anywhere."""
+
+    location: str
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all (nested calls join the outer one)."""
+        ...
+
+    # -- identity and writes -------------------------------------------------
+    def candidates(self, arxiv_id: str | None, doi: str | None, title_fingerprint: str) -> list[Candidate]:
+        """Stored papers sharing any identity key with a record, strongest keys first."""
+        ...
+
+    def insert_paper(self, paper: Paper, title_fingerprint: str) -> Paper:
+        """Store a new paper; returns it with its public id set."""
+        ...
+
+    def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
+        """Overwrite a stored paper's fields with `paper` (same public id) and add its identity keys."""
+        ...
+
+    def add_citation_snapshot(self, paper_id: str, count: CitationCount) -> bool:
+        """Record a dated count from one source; history is kept. False if already recorded."""
+        ...
+
+    # -- reads ---------------------------------------------------------------
+    def papers(self, ids: Sequence[str]) -> list[Paper]:
+        """The papers with these public ids, in the order asked; unknown ids are left out."""
+        ...
+
+    def resolve(self, key: str) -> str | None:
+        """The public id for a public id, arXiv id (any version) or DOI."""
+        ...
+
+    def citation_history(self, paper_id: str) -> list[CitationCount]:
+        """Every citation count recorded for a paper, oldest first."""
+        ...
+
+    def keyword(self, query: KeywordQuery, limit: int, match_all: bool = True) -> Ranking:
+        """BM25 ranking of papers matching the query (all terms, or any with match_all=False)."""
+        ...
+
+    def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+        """Papers with a citation count, most cited first; ties go to the paper known longest."""
+        ...
+
+    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+        """Papers newest first by listing or publication date, then by when they were added."""
+        ...
+
+    def count(self, filters: Filters | None = None) -> int: ...
+
+    def stats(self) -> Stats: ...
+
+    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
+        """Every paper, in the order they were added."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,273 @@
+"""SQLiteStore: the embedded default backend."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from paperradar.errors import StoreError
+from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
+from paperradar.store.base import Candidate, Ranking, Stats
+from paperradar.store.sqlite import fts
+from paperradar.store.sqlite.filters import where
+from paperradar.store.sqlite.migrate import apply_migrations
+from paperradar.store.sqlite.rows import COLUMNS, to_paper, to_values
+
+# Column weights for bm25(): a word in the title says more about a paper than one in its abstract.
+BM25_WEIGHTS = (4.0, 1.0, 1.5)
+_KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
+    beside a writer); writes go through `transaction()`."""
+
+    def __init__(self, path: str) -> None:
+        self.location = path
+        if path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._shared: sqlite3.Connection | None = None  # ":memory:" has one database per connection
+        try:
+            apply_migrations(self._conn())
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the database ({exc})") from exc
+
+    # -- connections and transactions -------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self.location == ":memory:" and self._shared is not None:
+            return self._shared
+        conn = sqlite3.connect(
+            self.location, isolation_level=None, check_same_thread=self.location != ":memory:", timeout=30
+        )
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at every checkpoint, no torn data
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -65536")
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        if self.location == ":memory:":
+            self._shared = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self._conn()
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        self._local.unindexed = []
+        try:
+            yield
+            self._index_new()
+        except BaseException:
+            self._local.unindexed = []
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _index_new(self) -> None:
+        """Add the papers inserted in this transaction to the keyword index, in one statement."""
+        pending = getattr(self._local, "unindexed", None)
+        if not pending:
+            return
+        conn = self._conn()
+        for start in range(0, len(pending), 500):
+            chunk = pending[start : start + 500]
+            conn.execute(
+                "INSERT INTO papers_fts (rowid, title, abstract, authors) "
+                f"SELECT pk, title, abstract, authors FROM papers WHERE pk IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        pending.clear()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+        self._shared = None
+
+    # -- identity and writes ----------------------------------------------------
+    def candidates(self, arxiv_id: str | None, doi: str | None, title_fingerprint: str) -> list[Candidate]:
+        keys = [f"title:{title_fingerprint}"]
+        if arxiv_id:
+            keys.append(f"arxiv:{arxiv_id}")
+        if doi:
+            keys.append(f"doi:{doi}")
+        marks = ",".join("?" * len(keys))
+        rows = self._conn().execute(
+            f"SELECT i.key, {_prefixed(COLUMNS)} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+            f"WHERE i.key IN ({marks}) ORDER BY p.pk",
+            keys,
+        ).fetchall()
+        found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
+        found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
+        return found
+
+    def insert_paper(self, paper: Paper, title_fingerprint: str) -> Paper:
+        if paper.id is None:
+            raise ValueError("insert_paper needs a public id")
+        now = _now()
+        conn = self._conn()
+        cursor = conn.execute(
+            f"INSERT INTO papers ({COLUMNS}, created_at, updated_at) VALUES ({','.join('?' * 19)})",
+            (*to_values(paper), now, now),
+        )
+        self._add_keys(cursor.lastrowid, paper, title_fingerprint)
+        pending = getattr(self._local, "unindexed", None)
+        if pending is None or not conn.in_transaction:
+            raise StoreError("insert_paper must run inside store.transaction()")
+        pending.append(cursor.lastrowid)
+        return paper
+
+    def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
+        self._index_new()  # the update trigger removes the old text from the index: it must be there
+        values = to_values(paper)
+        assignments = ", ".join(f"{name.strip()} = ?" for name in COLUMNS.split(",")[1:])
+        conn = self._conn()
+        row = conn.execute(
+            f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ? RETURNING pk",
+            (*values[1:], _now(), paper.id),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"paper {paper.id} vanished during an update")
+        self._add_keys(row[0], paper, title_fingerprint)
+
+    def _add_keys(self, pk: int, paper: Paper, title_fingerprint: str) -> None:
+        keys = [(f"title:{title_fingerprint}", pk, paper.year)]
+        if paper.arxiv_id:
+            keys.append((f"arxiv:{paper.arxiv_id}", pk, None))
+        if paper.doi:
+            keys.append((f"doi:{paper.doi}", pk, None))
+        self._conn().executemany(
+            "INSERT INTO identities (key, paper_pk, year) VALUES (?, ?, ?) "
+            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
+            keys,
+        )
+
+    def add_citation_snapshot(self, paper_id: str, count: CitationCount) -> bool:
+        cursor = self._conn().execute(
+            "INSERT OR IGNORE INTO citation_snapshots (paper_pk, source, as_of, count) "
+            "SELECT pk, ?, ?, ? FROM papers WHERE id = ?",
+            (count.source or "", count.as_of.isoformat() if count.as_of else "", count.count, paper_id),
+        )
+        return cursor.rowcount > 0
+
+    # -- reads --------------------------------------------------------------------
+    def papers(self, ids: Sequence[str]) -> list[Paper]:
+        if not ids:
+            return []
+        found: dict[str, Paper] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):  # stay far below SQLite's bound-parameter limit
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn().execute(f"SELECT {COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
+                paper = to_paper(row)
+                found[paper.id] = paper  # type: ignore[index]
+        return [found[i] for i in ids if i in found]
+
+    def resolve(self, key: str) -> str | None:
+        conn = self._conn()
+        row = conn.execute("SELECT id FROM papers WHERE id = ?", (key,)).fetchone()
+        if row:
+            return row[0]
+        lookups = []
+        if arxiv_id := normalise_arxiv_id(key):
+            lookups.append(f"arxiv:{arxiv_id}")
+        if doi := normalise_doi(key):
+            lookups.append(f"doi:{doi}")
+        for lookup in lookups:
+            row = conn.execute(
+                "SELECT p.id FROM identities i JOIN papers p ON p.pk = i.paper_pk WHERE i.key = ? ORDER BY p.pk",
+                (lookup,),
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def citation_history(self, paper_id: str) -> list[CitationCount]:
+        rows = self._conn().execute(
+            "SELECT s.count, s.source, s.as_of FROM citation_snapshots s JOIN papers p ON p.pk = s.paper_pk "
+            "WHERE p.id = ? ORDER BY s.as_of, s.source",
+            (paper_id,),
+        )
+        return [CitationCount(c, s or None, date.fromisoformat(d) if d else None) for c, s, d in rows]
+
+    def keyword(self, query: KeywordQuery, limit: int, match_all: bool = True) -> Ranking:
+        self._index_new()
+        expression = fts.match_expression(query, match_all)
+        if expression is None:
+            return []
+        condition, params = where(query.filters)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        rows = self._conn().execute(
+            f"SELECT p.id, bm25(papers_fts, {weights}) AS rank FROM papers_fts "
+            f"JOIN papers p ON p.pk = papers_fts.rowid "
+            f"WHERE papers_fts MATCH ?{condition} ORDER BY rank, p.pk LIMIT ?",
+            (expression, *params, limit),
+        )
+        return [(pid, -rank) for pid, rank in rows]
+
+    def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+        condition, params = where(filters)
+        rows = self._conn().execute(
+            f"SELECT p.id, p.citations FROM papers p WHERE p.citations IS NOT NULL{condition} "
+            "ORDER BY p.citations DESC, p.pk LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [(pid, float(c)) for pid, c in rows]
+
+    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+        condition, params = where(filters)
+        rows = self._conn().execute(
+            f"SELECT p.id, COALESCE(p.listing_date, p.published) AS day FROM papers p WHERE 1{condition} "
+            "ORDER BY day IS NULL, day DESC, p.pk DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        # The score is the day as an ordinal, so newer is higher as in every other ranking.
+        return [(pid, float(date.fromisoformat(day).toordinal()) if day else 0.0) for pid, day in rows]
+
+    def count(self, filters: Filters | None = None) -> int:
+        condition, params = where(filters)
+        return self._conn().execute(f"SELECT count(*) FROM papers p WHERE 1{condition}", params).fetchone()[0]
+
+    def stats(self) -> Stats:
+        row = self._conn().execute(
+            "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "
+            "FROM papers"
+        ).fetchone()
+        return Stats(row[0], row[1], row[2], row[3], (row[4], row[5]), self.location)
+
+    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
+        last = 0
+        while True:
+            rows = self._conn().execute(
+                f"SELECT pk, {COLUMNS} FROM papers WHERE pk > ? ORDER BY pk LIMIT ?", (last, batch_size)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield to_paper(row[1:])
+            last = rows[-1][0]
+
+
+def _prefixed(columns: str) -> str:
+    return ", ".join(f"p.{name.strip()}" for name in columns.split(","))

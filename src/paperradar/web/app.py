@@ -1,0 +1,102 @@
+"""Build the FastAPI application: one Library, the page and API routers, and the error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from paperradar import __version__
+from paperradar.errors import InputError, PaperNotFound, PaperradarError
+from paperradar.service import Library
+from paperradar.settings import Settings
+from paperradar.web import api, pages
+from paperradar.web.templating import templates
+
+log = logging.getLogger("paperradar.web")
+STATIC = Path(__file__).parent / "static"
+_STATUS = {PaperNotFound: 404, InputError: 422}
+
+
+def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
+    """The app for these settings; pass a Library to share one (tests), else one is opened here."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            app.state.library.close()
+
+    owned = library is None
+    app = FastAPI(
+        title="paperradar",
+        version=__version__,
+        description="Search, rank and follow AI research papers. Every page's data is here as JSON.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.library = library or Library.open(settings)
+    app.state.settings = settings
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault(
+                "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            )
+        if request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "public, max-age=86400")
+        return response
+
+    @app.exception_handler(PaperradarError)
+    async def known_error(request: Request, exc: PaperradarError) -> Response:
+        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: {error['msg']}" for error in exc.errors()
+        ]
+        return _error(request, 422, "; ".join(problems), detail=jsonable(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return _error(request, 500, "something went wrong on our side")
+
+    return app
+
+
+def jsonable(errors: object) -> object:
+    """Validation errors with their inputs dropped: echoing 10 kB of a hostile query helps nobody."""
+    if isinstance(errors, list):
+        return [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in errors]
+    return errors
+
+
+def _error(request: Request, status: int, message: str, detail: object = None) -> Response:
+    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
+        return JSONResponse({"error": message, "detail": detail}, status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )

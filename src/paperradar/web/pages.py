@@ -1,0 +1,78 @@
+"""The HTML pages. Each route makes one Library call and renders a template."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from paperradar.models import Filters
+from paperradar.service import Library
+from paperradar.web.templating import templates
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+PageNumber = Annotated[int, Query(ge=1, le=1000)]
+Year = Annotated[int | None, Query(ge=1000, le=3000)]
+
+
+def _library(request: Request) -> Library:
+    return request.app.state.library
+
+
+def _page_size(request: Request) -> int:
+    return request.app.state.settings.page_size
+
+
+@router.get("/")
+def home(request: Request, page: PageNumber = 1) -> HTMLResponse:
+    size = _page_size(request)
+    found = _library(request).latest(limit=size, offset=(page - 1) * size)
+    return templates.TemplateResponse(request, "index.html", {"page": found, "number": page})
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=10_000)] = "",
+    year: Year = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    size = _page_size(request)
+    found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=Filters.for_year(year))
+    return templates.TemplateResponse(
+        request, "search.html", {"q": q, "year": year, "page": found, "number": page}
+    )
+
+
+@router.get("/papers/{paper_id:path}")
+def paper(request: Request, paper_id: str) -> HTMLResponse:
+    library = _library(request)
+    found = library.paper(paper_id)
+    history = library.store.citation_history(found.id or "")
+    return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history})
+
+
+@router.get("/best/{year}")
+def best_of_year(
+    request: Request, year: Annotated[int, Path(ge=1000, le=3000)], limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> HTMLResponse:
+    found = _library(request).best(year=year, limit=limit)
+    return templates.TemplateResponse(request, "best.html", {"page": found, "year": year})
+
+
+@router.get("/best")
+def best(
+    request: Request,
+    since: Year = None,
+    until: Year = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> HTMLResponse:
+    found = _library(request).best(since=since, until=until, limit=limit)
+    return templates.TemplateResponse(request, "best.html", {"page": found, "since": since, "until": until})
+
+
+@router.get("/robots.txt", response_class=PlainTextResponse)
+def robots() -> str:
+    return "User-agent: *\nDisallow: /api/\n"

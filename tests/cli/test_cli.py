@@ -1,0 +1,98 @@
+"""The real CLI through its entry point, on real SQLite files."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import FIXTURES
+
+
+def run(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    env.pop("PAPERRADAR_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}")
+    return done
+
+
+def test_demo_import_twice_gives_450_papers(tmp_path):
+    demo = json.loads(run(tmp_path, "demo", "--json").stdout)
+    assert demo["added"] == 450
+    again = json.loads(run(tmp_path, "demo", "--json").stdout)
+    assert again == {"added": 0, "already_loaded": True}
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == 450
+
+
+def test_import_the_seed_file_twice(tmp_path):
+    seed = Path(__file__).parents[2] / "src" / "paperradar" / "data" / "seed-papers.jsonl.gz"
+    first = json.loads(run(tmp_path, "import", str(seed), "--json").stdout)
+    assert (first["added"], first["merged"], first["skipped"], first["errors"]) == (450, 26, 0, [])
+    second = json.loads(run(tmp_path, "import", str(seed), "--json").stdout)
+    assert (second["added"], second["merged"], second["updated"]) == (0, 476, 0)
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == 450
+
+
+def test_strict_import_names_the_bad_line_and_changes_nothing(tmp_path):
+    run(tmp_path, "import", str(FIXTURES / "native.jsonl"))
+    done = run(tmp_path, "import", "--strict", str(FIXTURES / "bad-line-2.jsonl"), check=False)
+    assert done.returncode == 1
+    assert "bad-line-2.jsonl:2: not valid JSON" in done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 2, "one line and a hint"
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == 4
+
+
+def test_non_strict_import_reports_and_skips(tmp_path):
+    done = run(tmp_path, "import", str(FIXTURES / "bad-line-2.jsonl"))
+    assert "added 2" in done.stdout and "skipped 1" in done.stdout
+    assert "bad-line-2.jsonl:2" in done.stderr
+
+
+def test_search_best_show_json(tmp_path):
+    run(tmp_path, "demo")
+    results = json.loads(run(tmp_path, "search", "lottery ticket", "--limit", "3", "--json").stdout)["results"]
+    assert results[0]["title"].startswith("The Lottery Ticket Hypothesis")
+    assert {"id", "title", "authors", "year", "citations", "score"} <= set(results[0])
+    best = json.loads(run(tmp_path, "best", "--year", "2021", "--limit", "3", "--json").stdout)
+    assert [r["rank"] for r in best["results"]] == [1, 2, 3]
+    assert best["results"][0]["citations"] == 14774
+    shown = json.loads(run(tmp_path, "show", results[0]["id"], "--json").stdout)
+    assert shown["title"] == results[0]["title"] and shown["citation_history"][0]["count"] == 3859
+    md = run(tmp_path, "best", "--year", "2021", "--limit", "2", "--format", "md").stdout
+    assert md.startswith("# The best AI papers of 2021") and "14 774 citations" in md
+    text = run(tmp_path, "best", "--limit", "3").stdout
+    assert "1. An Image is Worth 16x16 Words" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "nope"], "no paper with id 'nope'"),
+        (["import", "missing.jsonl"], "missing.jsonl: no such file"),
+        (["import", "--format", "xml", "x"], "no such file"),
+        (["best", "--year", "2021", "--since", "2020"], "not both"),
+        (["best", "--format", "pdf"], "unknown format 'pdf'"),
+        (["best", "--limit", "0"], "Invalid value for '--limit'"),
+        (["search"], "Missing argument 'query'"),
+    ],
+)
+def test_bad_input_is_one_clear_error_and_a_non_zero_exit(tmp_path, args, message):
+    done = run(tmp_path, *args, check=False)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_settings_are_named(tmp_path):
+    env_run = subprocess.run(
+        [sys.executable, "-m", "paperradar", "stats"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PAPERRADAR_DATABASE_URL": "mysql://x", "PAPERRADAR_HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert env_run.returncode == 1 and "PAPERRADAR_DATABASE_URL" in env_run.stderr

@@ -1,0 +1,41 @@
+"""Shared fixtures: real SQLite files, the bundled seed corpus, and the reference data in ../shared."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from paperradar.service import Library
+from paperradar.settings import load_settings
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    """An empty library on a fresh SQLite file."""
+    lib = Library.open(load_settings(database_url=f"sqlite:///{tmp_path / 'test.db'}"))
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the bundled demo corpus, built once per session."""
+    path = tmp_path_factory.mktemp("seeded") / "seed.db"
+    lib = Library.open(load_settings(database_url=f"sqlite:///{path}"))
+    lib.load_demo_if_empty()
+    lib.store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
+    lib.close()
+    return path
+
+
+@pytest.fixture
+def seeded(seeded_db: Path, tmp_path: Path) -> Iterator[Library]:
+    """A private copy of the seeded database, so a test may write to it."""
+    path = tmp_path / "seed.db"
+    shutil.copy(seeded_db, path)
+    lib = Library.open(load_settings(database_url=f"sqlite:///{path}"))
+    yield lib
+    lib.close()

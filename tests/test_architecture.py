@@ -1,0 +1,68 @@
+"""Imports run one way: models <- store <- domain <- service <- web, cli. Nothing imports web or cli."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parents[1] / "src" / "paperradar"
+# What each part may import from paperradar (besides itself).
+ALLOWED = {
+    "models": set(),
+    "errors": set(),
+    "settings": {"errors"},
+    "sources": {"models", "errors"},
+    "store": {"models", "errors"},
+    "embed": {"models", "errors"},
+    "ingest": {"models", "errors", "store", "sources"},
+    "search": {"models", "errors", "store", "embed"},
+    "rank": {"models", "errors", "store"},
+    "service": {"models", "errors", "store", "sources", "ingest", "search", "rank", "embed", "settings"},
+    "web": {"models", "errors", "service", "settings", "rank", "__init__"},
+    "cli": {"models", "errors", "service", "settings", "rank", "ingest", "sources", "web", "__init__"},
+    "data": set(),
+    "__init__": set(),
+    "__main__": {"cli"},
+}
+
+
+def _part(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("paperradar"):
+            parts = node.module.split(".")
+            if len(parts) == 1:
+                found.update(alias.name for alias in node.names)  # from paperradar import __version__
+            else:
+                found.add(parts[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("paperradar."):
+                    found.add(alias.name.split(".")[1])
+    return found
+
+
+def test_imports_run_one_way():
+    problems = []
+    for path in PACKAGE.rglob("*.py"):
+        part = _part(path)
+        allowed = ALLOWED.get(part)
+        assert allowed is not None, f"{path}: a new part; add it to ALLOWED with the parts it may use"
+        for used in _imports(path) - {part}:
+            if used in ("__version__", "__init__"):
+                continue  # the version string is everyone's
+            if used not in allowed:
+                problems.append(f"{path.relative_to(PACKAGE)} imports paperradar.{used}")
+    assert not problems, "\n".join(problems)
+
+
+def test_sql_lives_only_in_the_store():
+    for path in PACKAGE.rglob("*.py"):
+        if _part(path) == "store":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for keyword in ("SELECT ", "INSERT INTO", "UPDATE papers", "DELETE FROM", "CREATE TABLE"):
+            assert keyword not in text, f"{path.relative_to(PACKAGE)} contains SQL ({keyword.strip()})"

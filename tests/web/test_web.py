@@ -1,0 +1,139 @@
+"""The real server over HTTP: pages, the JSON API, errors and escaping."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from paperradar.ingest.importer import upsert
+from paperradar.models import CitationCount, Paper
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seeded_db: Path, tmp_path_factory) -> Iterator[httpx.Client]:
+    """`paperradar serve` on a copy of the seed database with one hostile paper added."""
+    import shutil
+
+    from paperradar.store import open_store
+
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    shutil.copy(seeded_db, path)
+    store = open_store(f"sqlite:///{path}")
+    with store.transaction():
+        upsert(store, Paper(title=HOSTILE + " hostile", abstract=HOSTILE, authors=[HOSTILE], year=2021,
+                            citations=CitationCount(1), url="javascript:alert(1)", venue=HOSTILE))  # fmt: skip
+    store.close()
+    port = _free_port()
+    env = {**os.environ, "PAPERRADAR_DATABASE_URL": f"sqlite:///{path}"}
+    log = (path.parent / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "paperradar", "serve", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    for _ in range(100):
+        try:
+            client.get("/api/stats")
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        log.close()
+        pytest.fail(f"server did not start: {(path.parent / 'server.log').read_text()}")
+    yield client
+    client.close()
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def test_home_lists_papers(server):
+    page = server.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.text.count('class="paper"') == 25
+
+
+def test_search_page_and_api_agree(server):
+    html = server.get("/search", params={"q": "lottery ticket"}).text
+    api = server.get("/api/search", params={"q": "lottery ticket", "limit": 5}).json()
+    first = api["results"][0]
+    assert first["title"].startswith("The Lottery Ticket Hypothesis")
+    assert {"id", "title", "authors", "year", "citations", "score"} <= set(first)
+    assert first["title"] in html
+
+
+def test_paper_page_and_api(server):
+    found = server.get("/api/search", params={"q": "LoRA low rank adaptation", "limit": 1}).json()["results"][0]
+    assert server.get(f"/api/papers/{found['id']}").json()["citations"] == 14774
+    page = server.get(f"/papers/{found['id']}")
+    assert page.status_code == 200 and "14 774 citations" in page.text
+
+
+def test_best_pages_and_api(server):
+    api = server.get("/api/best", params={"year": 2021, "limit": 3}).json()
+    assert [r["rank"] for r in api["results"]] == [1, 2, 3] and api["title"] == "The best AI papers of 2021"
+    assert api["results"][0]["title"].startswith("LoRA")
+    assert "LoRA: Low-Rank Adaptation" in server.get("/best/2021").text
+    since = server.get("/best", params={"since": 2015}).text
+    assert "The best AI papers from 2015 to now" in since
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/papers/does-not-exist", 404),
+        ("/api/papers/does-not-exist", 404),
+        ("/api/search?q=x&limit=0", 422),
+        ("/api/search?q=x&limit=abc", 422),
+        ("/api/best?year=notayear", 422),
+        ("/api/best?since=2022&until=2020", 422),
+        ("/best/12", 422),
+        ("/best/abc", 422),
+        ("/search?page=0", 422),
+        ("/no/such/page", 404),
+    ],
+)
+def test_bad_requests_get_4xx_never_500(server, path, status):
+    response = server.get(path)
+    assert response.status_code == status, response.text[:300]
+
+
+@pytest.mark.parametrize("query", ['"', "AND (", "*", "a" * 10_000, "\x01\x02", "😀", "NEAR(", "title:"])
+def test_hostile_queries_never_fail(server, query):
+    assert server.get("/api/search", params={"q": query}).status_code == 200
+    assert server.get("/search", params={"q": query}).status_code == 200
+
+
+def test_hostile_titles_are_escaped_on_every_page(server):
+    hit = server.get("/api/search", params={"q": "hostile", "limit": 1}).json()["results"][0]
+    for path in ["/", f"/papers/{hit['id']}", "/search?q=hostile", "/best/2021?limit=1000", "/best?limit=1000"]:
+        text = server.get(path).text
+        assert "hostile" in text, path
+        assert "<script>alert" not in text and "<img src=x" not in text, path
+        assert "&lt;script&gt;" in text, path
+        assert 'href="javascript:' not in text, path
+
+
+def test_openapi_lists_the_api(server):
+    spec = server.get("/openapi.json").json()
+    assert {"/api/search", "/api/papers/{paper_id}", "/api/best"} <= set(spec["paths"])
+
+
+def test_static_assets_are_cacheable(server):
+    css = server.get("/static/style.css")
+    assert css.status_code == 200 and "max-age" in css.headers["cache-control"]
