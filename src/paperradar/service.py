@@ -85,7 +85,7 @@ class Library:
             total.add(self._import_one(source, strict, on_progress))
         return total
 
-    def _import_one(self, source: Source, strict: bool, on_progress) -> ImportSummary:  # noqa: ANN001
+    def _import_one(self, source: Source, strict: bool, on_progress) -> ImportSummary:
         callback = (lambda summary: on_progress(source, summary)) if on_progress else None
         return import_records(self.store, source.read(), strict=strict, on_batch=callback)
 

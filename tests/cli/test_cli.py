@@ -15,7 +15,7 @@ def run(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedP
     env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
     env.pop("PAPERRADAR_DATABASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=300
     )
     if check and done.returncode != 0:
         raise AssertionError(f"exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}")
@@ -96,3 +96,18 @@ def test_bad_settings_are_named(tmp_path):
         env={**os.environ, "PAPERRADAR_DATABASE_URL": "mysql://x", "PAPERRADAR_HOME": str(tmp_path)},
     )  # fmt: skip
     assert env_run.returncode == 1 and "PAPERRADAR_DATABASE_URL" in env_run.stderr
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("dataset", "papers_at_least"),
+    [("arxiv-daily-cs", 74_000), ("paperlists", 160_000)],
+)
+def test_the_real_corpora_import_as_they_are(tmp_path, dataset, papers_at_least):
+    from support import shared_path
+
+    path = shared_path("data", dataset, "papers.jsonl.gz")
+    summary = json.loads(run(tmp_path, "import", str(path), "--json").stdout)
+    assert summary["errors"] == [] and summary["skipped"] == 0
+    assert summary["added"] >= papers_at_least
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == summary["added"]

@@ -1,11 +1,10 @@
 """The arXiv metadata snapshot format."""
 
 from datetime import date
+
 from paperradar.sources.files import open_source
 from paperradar.sources.files.arxiv_snapshot import detex
-
 from support import FIXTURES, shared_path
-
 
 
 def test_snapshot_is_detected_and_mapped():

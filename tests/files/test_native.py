@@ -1,6 +1,7 @@
 """Native JSONL and CSV files: the schema, its aliases, and bad input."""
 
 from datetime import date
+
 import pytest
 
 from paperradar.errors import InputError
@@ -8,7 +9,6 @@ from paperradar.sources.base import BadRecord, Record
 from paperradar.sources.files import open_source
 from paperradar.sources.files.fields import FieldError, to_paper
 from support import FIXTURES
-
 
 
 def read(name: str, fmt: str = "auto") -> list:

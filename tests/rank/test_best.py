@@ -41,7 +41,9 @@ def test_best_of_all_time_is_the_seed_list_in_order(seeded):
     assert [h.paper.title for h in seeded.best(limit=100).hits] == _bundled("best-2015-now")
 
 
-@pytest.mark.parametrize(("page", "kwargs"), [("000_9f7948fdc959b811.txt", {"year": 2021}), ("001_8136f1f648646b92.txt", {})])
+@pytest.mark.parametrize(
+    ("page", "kwargs"), [("000_9f7948fdc959b811.txt", {"year": 2021}), ("001_8136f1f648646b92.txt", {})]
+)
 def test_best_lists_equal_the_reference_pages(seeded, page, kwargs):
     expected = _page_titles(page)
     assert len(expected) == 100

@@ -49,7 +49,12 @@ def test_any_text_parses_to_a_safe_expression(text):
         for piece in q.phrases + q.terms + tuple(v for _, v in q.fields) + q.excluded:
             outside = outside.replace('"' + piece.replace('"', '""') + '"', "")
         assert set(outside.replace("AND", "").replace("NOT", "").replace("OR", "").split()) <= {
-            "(", ")", ":", "title", "authors", "abstract",
+            "(",
+            ")",
+            ":",
+            "title",
+            "authors",
+            "abstract",
         } | {"()"} or not outside.strip(" ()")
 
 

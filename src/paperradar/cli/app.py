@@ -53,7 +53,9 @@ def main_options(
     database: Annotated[
         str | None, typer.Option("--database", "-d", help="Database URL; overrides PAPERRADAR_DATABASE_URL.")
     ] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     ctx.obj = {"settings": load_settings(database_url=database)}
 
@@ -92,7 +94,9 @@ def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='What to look for; see docs/search.md for "phrases", -exclude, ti:, au:.')],
+    query: Annotated[
+        str, typer.Argument(help='What to look for; see docs/search.md for "phrases", -exclude, ti:, au:.')
+    ],
     limit: Limit = 20,
     year: Annotated[int | None, typer.Option(help="Only papers of this year.")] = None,
     as_json: JsonFlag = False,

@@ -93,7 +93,9 @@ def paper(item: Paper, history: list[CitationCount]) -> None:
         if value:
             out.print(f"[dim]{name:>13}[/]  {escape(str(value))}")
     if len(history) > 1:
-        out.print("[dim]      history[/]  " + escape("; ".join(citation_line(Paper(title="", citations=c)) for c in history)))
+        out.print(
+            "[dim]      history[/]  " + escape("; ".join(citation_line(Paper(title="", citations=c)) for c in history))
+        )
     if item.abstract:
         out.print()
         out.print(escape(item.abstract))

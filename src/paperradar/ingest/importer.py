@@ -100,7 +100,7 @@ def import_records(
     return summary
 
 
-def _consume(store, iterator, summary, strict, batch_size, on_batch) -> bool:  # noqa: ANN001
+def _consume(store, iterator, summary, strict, batch_size, on_batch) -> bool:
     """Import up to batch_size records in one transaction; False once the stream is done."""
     taken = 0
     with store.transaction():

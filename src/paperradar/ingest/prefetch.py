@@ -37,7 +37,7 @@ def prefetch(items: Iterable[T], depth: int = 2_048) -> Iterator[T]:
                 if stop.is_set():
                     return
             buffer.put(_DONE)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
+        except BaseException as exc:
             buffer.put(_Failure(exc))
 
     thread = threading.Thread(target=produce, name="paperradar-prefetch", daemon=True)

@@ -17,6 +17,6 @@ __all__ = [
     "public_id_for",
 ]
 
-from paperradar.models.query import Filters, KeywordQuery  # noqa: E402
+from paperradar.models.query import Filters, KeywordQuery
 
 __all__ += ["Filters", "KeywordQuery"]

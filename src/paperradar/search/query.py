@@ -14,16 +14,24 @@ from paperradar.models import Filters, KeywordQuery
 
 MAX_QUERY_CHARS = 1_000
 MAX_TERMS = 32
-_FIELD_NAMES = {"ti": "title", "title": "title", "au": "authors", "author": "authors", "abs": "abstract",
-                "abstract": "abstract"}  # fmt: skip
+_FIELD_NAMES = {
+    "ti": "title",
+    "title": "title",
+    "au": "authors",
+    "author": "authors",
+    "abs": "abstract",
+    "abstract": "abstract",
+}
 # A token: optional '-', optional 'name:', then a quoted string or a run of non-space characters.
 _TOKEN = re.compile(r'(-)?(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{4})?)?$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the their this to was were "
-    "with we our which can how what why when where do does via using based".split()
+    """
+    a an and are as at be by for from has have in into is it its of on or that the their this to was
+    were with we our which can how what why when where do does via using based
+    """.split()
 )
 
 
@@ -66,7 +74,7 @@ def parse(text: str, filters: Filters | None = None) -> KeywordQuery:
             continue
         if negate:
             excluded.append(" ".join(pieces))
-        elif quoted is not None or len(pieces) > 1 and bare and _joined(bare):
+        elif quoted is not None or (len(pieces) > 1 and bare and _joined(bare)):
             phrases.append(" ".join(pieces))  # "GPT-4o" stays together, as the words were written
         else:
             terms.extend(pieces)

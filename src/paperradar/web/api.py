@@ -11,7 +11,7 @@ from paperradar.service import Library, Page
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-QueryText = Annotated[str, Query(max_length=10_000, description='Search text; see docs/search.md for syntax.')]
+QueryText = Annotated[str, Query(max_length=10_000, description="Search text; see docs/search.md for syntax.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).")]
 Year = Annotated[int | None, Query(ge=1000, le=3000)]

@@ -42,6 +42,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/api/docs",
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.library = library or Library.open(settings)
     app.state.settings = settings
@@ -50,7 +51,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+    async def security_headers(request: Request, call_next):
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -97,6 +98,4 @@ def jsonable(errors: object) -> object:
 def _error(request: Request, status: int, message: str, detail: object = None) -> Response:
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
         return JSONResponse({"error": message, "detail": detail}, status_code=status)
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status
-    )
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)

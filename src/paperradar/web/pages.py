@@ -41,9 +41,7 @@ def search(
 ) -> HTMLResponse:
     size = _page_size(request)
     found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=Filters.for_year(year))
-    return templates.TemplateResponse(
-        request, "search.html", {"q": q, "year": year, "page": found, "number": page}
-    )
+    return templates.TemplateResponse(request, "search.html", {"q": q, "year": year, "page": found, "number": page})
 
 
 @router.get("/papers/{paper_id:path}")

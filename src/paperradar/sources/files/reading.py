@@ -28,7 +28,7 @@ class TextFile:
         """(line number, undecoded line) from 1; a corrupt or cut-off gzip stream is an error naming the line."""
         number = 0
         try:
-            for number, raw in enumerate(self._stream, start=1):  # noqa: B007
+            for number, raw in enumerate(self._stream, start=1):
                 yield number, raw
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"{self.path}:{number + 1}: cannot read further ({exc})") from exc

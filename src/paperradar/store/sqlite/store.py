@@ -112,11 +112,15 @@ class SQLiteStore:
         if doi:
             keys.append(f"doi:{doi}")
         marks = ",".join("?" * len(keys))
-        rows = self._conn().execute(
-            f"SELECT i.key, {_prefixed(COLUMNS)} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-            f"WHERE i.key IN ({marks}) ORDER BY p.pk",
-            keys,
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT i.key, {_prefixed(COLUMNS)} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+                f"WHERE i.key IN ({marks}) ORDER BY p.pk",
+                keys,
+            )
+            .fetchall()
+        )
         found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
@@ -250,18 +254,24 @@ class SQLiteStore:
         return self._conn().execute(f"SELECT count(*) FROM papers p WHERE 1{condition}", params).fetchone()[0]
 
     def stats(self) -> Stats:
-        row = self._conn().execute(
-            "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "
-            "FROM papers"
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "
+                "FROM papers"
+            )
+            .fetchone()
+        )
         return Stats(row[0], row[1], row[2], row[3], (row[4], row[5]), self.location)
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
         last = 0
         while True:
-            rows = self._conn().execute(
-                f"SELECT pk, {COLUMNS} FROM papers WHERE pk > ? ORDER BY pk LIMIT ?", (last, batch_size)
-            ).fetchall()
+            rows = (
+                self._conn()
+                .execute(f"SELECT pk, {COLUMNS} FROM papers WHERE pk > ? ORDER BY pk LIMIT ?", (last, batch_size))
+                .fetchall()
+            )
             if not rows:
                 return
             for row in rows:
