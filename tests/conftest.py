@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,9 @@ import pytest
 
 from paperradar.service import Library
 from paperradar.settings import load_settings
+
+# The suite embeds with the deterministic hashing stand-in; tests of the real model ask for it by name.
+os.environ.setdefault("PAPERRADAR_EMBEDDER", "hashing")
 
 
 @pytest.fixture
@@ -26,6 +30,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "seed.db"
     lib = Library.open(load_settings(database_url=f"sqlite:///{path}"))
     lib.load_demo_if_empty()
+    lib.embed_pending()  # with the hashing stand-in: semantic and hybrid search work on it
     lib.store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
     lib.close()
     return path

@@ -12,7 +12,7 @@ ALLOWED = {
     "sources": {"models", "errors"},
     "store": {"models", "errors"},
     "embed": {"models", "errors"},
-    "ingest": {"models", "errors", "store", "sources"},
+    "ingest": {"models", "errors", "store", "sources", "embed"},
     "search": {"models", "errors", "store", "embed"},
     "rank": {"models", "errors", "store"},
     "service": {"models", "errors", "store", "sources", "ingest", "search", "rank", "embed", "settings"},

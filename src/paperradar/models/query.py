@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SearchMode(StrEnum):
+    """How a search finds papers: by words (BM25), by meaning (embeddings), or both fused."""
+
+    LEXICAL = "lexical"
+    SEMANTIC = "semantic"
+    HYBRID = "hybrid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +43,16 @@ class KeywordQuery:
     fields: tuple[tuple[str, str], ...] = ()
     excluded: tuple[str, ...] = ()
     filters: Filters = field(default_factory=Filters)
+    text: str = ""  # the free text as typed, without syntax: what a semantic retriever reads
+
+    @property
+    def constraints(self) -> KeywordQuery:
+        """Only the parts every result must satisfy: phrases, one-field terms, exclusions."""
+        return KeywordQuery(phrases=self.phrases, fields=self.fields, excluded=self.excluded, filters=self.filters)
+
+    @property
+    def has_constraints(self) -> bool:
+        return bool(self.phrases or self.fields or self.excluded)
 
     @property
     def is_empty(self) -> bool:

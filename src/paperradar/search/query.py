@@ -48,6 +48,7 @@ def parse(text: str, filters: Filters | None = None) -> KeywordQuery:
     phrases: list[str] = []
     fields: list[tuple[str, str]] = []
     excluded: list[str] = []
+    free_text: list[str] = []  # what the words say, for the semantic retriever (authors and exclusions aside)
     categories = list(filters.categories)
     for match in _TOKEN.finditer(text):
         negate, name, quoted, bare = match.groups()
@@ -66,6 +67,8 @@ def parse(text: str, filters: Filters | None = None) -> KeywordQuery:
                 excluded.append(content)
             elif content:
                 fields.append((_FIELD_NAMES[lowered], content))
+                if _FIELD_NAMES[lowered] != "authors":
+                    free_text.append(content)
             continue
         if name:
             value = f"{name}:{value}"  # "BERT:" or "http://..." are plain text, not syntax
@@ -74,8 +77,12 @@ def parse(text: str, filters: Filters | None = None) -> KeywordQuery:
             continue
         if negate:
             excluded.append(" ".join(pieces))
-        elif quoted is not None or (len(pieces) > 1 and bare and _joined(bare)):
-            phrases.append(" ".join(pieces))  # "GPT-4o" stays together, as the words were written
+            continue
+        free_text.append(value.strip() if quoted is None else " ".join(pieces))
+        if quoted is not None:
+            phrases.append(" ".join(pieces))  # a quoted phrase is a requirement
+        elif len(pieces) > 1 and bare and _joined(bare):
+            terms.append(" ".join(pieces))  # "GPT-4o" is one term, matched as the words were written
         else:
             terms.extend(pieces)
     kept = [t for t in terms if t.lower() not in STOPWORDS] or terms
@@ -86,6 +93,7 @@ def parse(text: str, filters: Filters | None = None) -> KeywordQuery:
         fields=tuple(fields)[:MAX_TERMS],
         excluded=tuple(excluded)[:MAX_TERMS],
         filters=filters,
+        text=" ".join(free_text)[:MAX_QUERY_CHARS],
     )
 
 

@@ -7,6 +7,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper
 
 # Every retriever and ranker answers with (public paper id, score), best first.
@@ -21,6 +23,15 @@ class Stats:
     with_arxiv_id: int
     years: tuple[int | None, int | None]
     database: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingText:
+    """A paper waiting for a vector: what an embedder needs to embed it."""
+
+    paper_id: str
+    title: str
+    abstract: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +99,45 @@ class Store(Protocol):
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
         """Every paper, in the order they were added."""
+        ...
+
+    # -- embeddings and vector search ---------------------------------------------
+    def pending_embeddings(self, model: str, limit: int, after: str | None = None) -> list[PendingText]:
+        """Papers (after the one with id `after`, in insertion order) that have no vector from `model`."""
+        ...
+
+    def count_pending_embeddings(self, model: str) -> int: ...
+
+    def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, np.ndarray]]) -> int:
+        """Store (paper id, text hash, unit vector) rows; inside a transaction."""
+        ...
+
+    def drop_embeddings_except(self, model: str) -> int: ...
+
+    def embedding(self, model: str, paper_id: str) -> np.ndarray | None: ...
+
+    def embedding_models(self) -> dict[str, int]: ...
+
+    def nearest(
+        self, model: str, vector: np.ndarray, limit: int, filters: Filters | None = None, exclude: Sequence[str] = ()
+    ) -> Ranking:
+        """Papers by cosine similarity of their `model` vectors to `vector`, filtered, best first."""
+        ...
+
+    def rebuild_vector_index(self, model: str, dimensions: int) -> int:
+        """Build the model's vector index afresh from the stored vectors; returns its size."""
+        ...
+
+    def sync_vector_index(self, model: str, dimensions: int) -> int:
+        """Add vectors written since the index was saved, save it; returns its size."""
+        ...
+
+    def matching(self, ids: Sequence[str], query: KeywordQuery) -> set[str]:
+        """The ids (of those given) that satisfy the query's phrases and fields and lack its excluded words."""
+        ...
+
+    def save_vector_indexes(self) -> None:
+        """Persist vector indexes that changed in this process (cheap when none did)."""
         ...
 
     def close(self) -> None: ...

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
-from paperradar.models import Filters
+from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -32,9 +32,50 @@ def _results(page: Page, ranked: bool = False) -> dict[str, Any]:
     return body
 
 
-@router.get("/search", summary="Keyword search", response_description='{"results": [...]} best first')
-def search(request: Request, q: QueryText = "", limit: Limit = 20, offset: Offset = 0, year: Year = None) -> dict:
-    return _results(_library(request).search(q, limit=limit, offset=offset, filters=Filters.for_year(year)))
+def search_filters(
+    year: Year = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    category: Annotated[list[str] | None, Query(max_length=40, description="arXiv category; repeatable.")] = None,
+    venue: Annotated[str | None, Query(max_length=200)] = None,
+    min_citations: Annotated[int | None, Query(ge=0)] = None,
+    has_code: Annotated[bool | None, Query(description="true: only papers with code; false: only without.")] = None,
+) -> Filters:
+    """The filters every search endpoint takes (a dependency, so pages and API parse them alike)."""
+    if year is not None:
+        year_from = year_to = year
+    return Filters(
+        year_from=year_from,
+        year_to=year_to,
+        categories=tuple((category or [])[:20]),
+        venue=venue,
+        min_citations=min_citations,
+        has_code=has_code,
+    )
+
+
+SearchFilters = Annotated[Filters, Depends(search_filters)]
+
+
+@router.get(
+    "/search",
+    summary="Search by words and meaning",
+    response_description='{"results": [...]} best first; each result has `score` and `found_by` (its retrievers)',
+)
+def search(
+    request: Request,
+    filters: SearchFilters,
+    q: QueryText = "",
+    mode: Annotated[SearchMode, Query(description="hybrid (default), lexical or semantic.")] = SearchMode.HYBRID,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict:
+    return _results(_library(request).search(q, limit=limit, offset=offset, filters=filters, mode=mode))
+
+
+@router.get("/papers/{paper_id:path}/similar", summary="Papers most like one paper, best first, without it")
+def similar(request: Request, paper_id: str, filters: SearchFilters, limit: Limit = 20) -> dict:
+    return _results(_library(request).similar(paper_id, limit=limit, filters=filters))
 
 
 @router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI")

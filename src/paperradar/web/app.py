@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,6 +31,9 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.library.has_embeddings():
+            # Load the embedding model while the first visitor reads the home page, not during their search.
+            threading.Thread(target=lambda: app.state.library.embedder, daemon=True).start()
         yield
         if owned:
             app.state.library.close()

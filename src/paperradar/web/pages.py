@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from paperradar.models import Filters
+from paperradar.models import Filters, SearchMode
 from paperradar.service import Library
 from paperradar.web.templating import templates
 
@@ -36,12 +36,17 @@ def home(request: Request, page: PageNumber = 1) -> HTMLResponse:
 def search(
     request: Request,
     q: Annotated[str, Query(max_length=10_000)] = "",
+    mode: SearchMode = SearchMode.HYBRID,
     year: Year = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
     size = _page_size(request)
-    found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=Filters.for_year(year))
-    return templates.TemplateResponse(request, "search.html", {"q": q, "year": year, "page": found, "number": page})
+    found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=Filters.for_year(year), mode=mode)
+    context = {"q": q, "mode": mode.value, "modes": [m.value for m in SearchMode], "year": year}
+    return templates.TemplateResponse(request, "search.html", {**context, "page": found, "number": page})
+
+
+SIMILAR_ON_PAGE = 10
 
 
 @router.get("/papers/{paper_id:path}")
@@ -49,7 +54,8 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
     library = _library(request)
     found = library.paper(paper_id)
     history = library.store.citation_history(found.id or "")
-    return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history})
+    similar = library.similar(found.id or "", limit=SIMILAR_ON_PAGE).hits if library.has_embeddings() else []
+    return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history, "similar": similar})
 
 
 @router.get("/best/{year}")

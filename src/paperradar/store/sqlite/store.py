@@ -16,6 +16,8 @@ from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.filters import where
 from paperradar.store.sqlite.migrate import apply_migrations
 from paperradar.store.sqlite.rows import COLUMNS, to_paper, to_values
+from paperradar.store.sqlite.vectors import VectorsMixin
+from paperradar.store.vector_index import VectorIndex
 
 # Column weights for bm25(): a word in the title says more about a paper than one in its abstract.
 BM25_WEIGHTS = (4.0, 1.0, 1.5)
@@ -26,7 +28,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
+class SQLiteStore(VectorsMixin):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 
@@ -38,6 +40,8 @@ class SQLiteStore:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._shared: sqlite3.Connection | None = None  # ":memory:" has one database per connection
+        self._indexes: dict[str, VectorIndex] = {}
+        self._indexes_lock = threading.Lock()
         try:
             apply_migrations(self._conn())
         except sqlite3.DatabaseError as exc:
@@ -97,6 +101,7 @@ class SQLiteStore:
         pending.clear()
 
     def close(self) -> None:
+        self.save_vector_indexes()
         with self._lock:
             for conn in self._connections:
                 conn.close()
@@ -229,6 +234,31 @@ class SQLiteStore:
             (expression, *params, limit),
         )
         return [(pid, -rank) for pid, rank in rows]
+
+    def matching(self, ids: Sequence[str], query: KeywordQuery) -> set[str]:
+        self._index_new()
+        if not ids:
+            return set()
+        wanted = list(dict.fromkeys(ids))
+        marks = ",".join("?" * len(wanted))
+        conn = self._conn()
+        expression = fts.match_expression(query)
+        if expression is not None:  # phrases or fields to require (and exclusions folded in)
+            rows = conn.execute(
+                "SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid "
+                f"WHERE papers_fts MATCH ? AND p.id IN ({marks})",
+                (expression, *wanted),
+            )
+            return {row[0] for row in rows}
+        if not query.excluded:
+            return set(wanted)
+        banned = " OR ".join(fts.quote(word) for word in query.excluded)
+        rows = conn.execute(
+            "SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid "
+            f"WHERE papers_fts MATCH ? AND p.id IN ({marks})",
+            (banned, *wanted),
+        )
+        return set(wanted) - {row[0] for row in rows}
 
     def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
         condition, params = where(filters)
