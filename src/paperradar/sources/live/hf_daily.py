@@ -4,7 +4,7 @@ API:
     hf = HfDaily(client, base_url=HF_URL, page_size=100, max_pages=10, today=<UTC date>)
     day = hf.day(date(2026, 3, 6))    # a DailyPapers
     day.records                       # list[Record | BadRecord]: arXiv id, title, summary, authors, publishedAt
-    day.signals                       # list[Signal]: daily_pick, upvotes, comments, github_stars, github_repo,
+    day.signals                       # list[Signal]: hf_daily_pick, hf_upvotes, hf_comments, github_stars, github_repo,
                                       #   project_page (see signals.py for the meaning of each kind)
     day.not_modified                  # True when every page was answered 304 from the client's cache
 
@@ -82,10 +82,10 @@ def parse_item(item: Any, day: date, today: date, location: str) -> tuple[Record
         page = PAPER_PAGE.format(arxiv_id)
         code = record.paper.code_url
         project = parse_url(paper["projectPage"], "projectPage") if _filled(paper.get("projectPage")) else None
-        signals = [Signal(arxiv_id=arxiv_id, kind="daily_pick", value=1, as_of=day, url=page)]
+        signals = [Signal(arxiv_id=arxiv_id, kind="hf_daily_pick", value=1, as_of=day, url=page)]
         observed = (
-            ("upvotes", paper.get("upvotes"), page),
-            ("comments", item.get("numComments"), page),
+            ("hf_upvotes", paper.get("upvotes"), page),
+            ("hf_comments", item.get("numComments"), page),
             ("github_stars", paper.get("githubStars") if code else None, code),
             ("github_repo", 1 if code else None, code),
             ("project_page", 1 if project else None, project),

@@ -1,8 +1,8 @@
 """What live sources report about a paper besides its metadata: community signals and citation counts.
 
 Signal(arxiv_id=..., kind=..., value=..., source="huggingface", as_of=date, url=None)
-    kinds from Hugging Face daily papers (see hf_daily): "daily_pick" (value 1, as_of = the day listed),
-    "upvotes", "comments", "github_stars" (counts as read on as_of), "github_repo" and "project_page"
+    kinds from Hugging Face daily papers (see hf_daily): "hf_daily_pick" (value 1, as_of = the day listed),
+    "hf_upvotes", "hf_comments", "github_stars" (counts as read on as_of), "github_repo" and "project_page"
     (value 1, the link in `url`).
 Citations(key, count, by_year, influential, year, ids)
     one provider's citation count for the id that was asked for (see openalex, semantic_scholar).
