@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from paperradar.sources.live.http import PoliteClient
+from paperradar.store.sqlite import SQLiteStore
+from paperradar.sync import LiveConfig
 from sources.replay import ReplayServer
 
 CONTACT = "operator@example.org"
@@ -72,3 +75,32 @@ def make_client(fake_time: FakeTime) -> Iterator[Callable[..., PoliteClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., PoliteClient]) -> PoliteClient:
     return make_client()
+
+
+TODAY = date(2026, 3, 6)
+
+
+@pytest.fixture
+def config(replay: ReplayServer, fake_time: FakeTime) -> LiveConfig:
+    """Settings for a sync against the replay server: no pacing, one retry, fake time, a fixed today."""
+    return LiveConfig(
+        contact_email=CONTACT,
+        arxiv_oai_url=replay.url("/oai"),
+        arxiv_api_url=replay.url("/api/query"),
+        hf_url=replay.base,
+        openalex_url=replay.base,
+        s2_url=replay.base,
+        openalex_api_key="oa-secret",
+        s2_api_key="s2-secret",
+        max_retries=1,
+        min_interval=0.0,
+        today=lambda: TODAY,
+        sleep=fake_time.sleep,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    db = SQLiteStore(str(tmp_path / "live.db"))
+    yield db
+    db.close()

@@ -165,7 +165,8 @@ def parse_record(record: Element, location: str) -> tuple[str | None, date | Non
             "venue": _text(meta, f"{ns}journal-ref"),
             "published": _v1_date(meta, ns),
         }
-        native["listing_date"] = _listing_date(meta, ns, stamp, native["published"])
+        listed = _listing_date(meta, ns, stamp, native["published"])
+        native["listing_date"] = listed.isoformat() if listed else None
         return arxiv_id, stamp, False, Record(to_paper(native), where)
     except FieldError as exc:
         return arxiv_id, stamp, False, BadRecord(where, str(exc))
