@@ -58,7 +58,7 @@ def _text(parent: Element, tag: str) -> str | None:
 
 def _number(feed: Element, tag: str, url: str) -> int:
     value = (_text(feed, f"{OPENSEARCH}{tag}") or "").strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise SourceError(f"{url}: the feed has no opensearch:{tag}")
     return int(value)
 

@@ -295,7 +295,7 @@ class ArxivOai:
 
         def number(name: str) -> int | None:
             value = (node.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() else None
 
         token = (node.text or "").strip() or None  # an empty token element marks the last page
         return Page(

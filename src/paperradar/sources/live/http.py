@@ -108,7 +108,7 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²": isdigit alone admits it
         return float(text)
     try:
         when = parsedate_to_datetime(text)
@@ -293,7 +293,7 @@ class PoliteClient:
             try:
                 with self._http.stream(method, url, headers=headers, json=payload) as response:
                     declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > self._max_bytes:
+                    if declared.isascii() and declared.isdigit() and int(declared) > self._max_bytes:
                         raise _TooLarge
                     chunks, size = [], 0
                     for chunk in response.iter_bytes():
