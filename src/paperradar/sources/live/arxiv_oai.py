@@ -21,7 +21,8 @@ advance, to the first page's response_date (day granularity: the overlap is harm
 `noRecordsMatch` (nothing changed, or an unknown set) is one empty, complete page. 503 + Retry-After is
 arXiv's flow control and is handled by the client. Papers carry: arXiv id without version, whitespace-
 normalised title and abstract, authors as "First Last", categories (primary first), the first DOI,
-journal-ref as venue, published = the v1 date.
+journal-ref as venue, published = the v1 date, and listing_date = the header datestamp for a paper still at
+v1 stamped within LISTING_WINDOW of its submission (OAI-PMH has no announcement date; see _listing_date).
 """
 
 from __future__ import annotations
