@@ -48,15 +48,23 @@ def cli_md() -> str:
         "",
     ]
     for name, command in group.commands.items():  # type: ignore[attr-defined]
-        lines += [f"## paperradar {name}", "", (command.help or "").strip(), ""]
-        for param in command.params:
-            if param.param_type_name == "argument":
-                lines.append(f"- `{param.name.upper()}` (argument): {getattr(param, 'help', '') or ''}")
-            else:
-                default = "" if param.default in (None, False) else f" (default: {param.default})"
-                lines.append(f"- `{' / '.join(param.opts)}`{default}: {param.help or ''}")
-        lines.append("")
+        lines += _command_md(f"paperradar {name}", command)
     return "\n".join(lines)
+
+
+def _command_md(title: str, command) -> list[str]:
+    """One command's section; a group (e.g. `sync`) gets one section per subcommand."""
+    lines = [f"## {title}", "", (command.help or "").strip(), ""]
+    for param in command.params:
+        if param.param_type_name == "argument":
+            lines.append(f"- `{param.name.upper()}` (argument): {getattr(param, 'help', '') or ''}")
+        else:
+            default = "" if param.default in (None, False) else f" (default: {param.default})"
+            lines.append(f"- `{' / '.join(param.opts)}`{default}: {param.help or ''}")
+    lines.append("")
+    for name, sub in getattr(command, "commands", {}).items():
+        lines += _command_md(f"{title} {name}", sub)
+    return lines
 
 
 GENERATED = {"settings.md": settings_md, "cli.md": cli_md}

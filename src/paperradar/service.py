@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from paperradar.errors import ConfigError, InputError, PaperNotFound
 from paperradar.ingest import ImportSummary, import_records
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
 from paperradar.models import Filters, Paper, SearchMode
+from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.rank.best import BestOfRange, best_of
 from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
@@ -23,6 +25,11 @@ from paperradar.settings import Settings
 from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
 from paperradar.store import Stats, Store, open_store
+from paperradar.sync import LiveConfig, SyncSummary
+from paperradar.sync.arxiv import sync_oai, sync_query
+from paperradar.sync.citations import sync_citations
+from paperradar.sync.hf_daily import sync_hf_daily
+from paperradar.sync.summary import Progress
 
 MAX_LIMIT = 1_000
 DEMO_CORPUS = "seed-papers.jsonl.gz"
@@ -217,3 +224,49 @@ class Library:
         """Turn a ranking into hits with one batch read."""
         papers = {p.id: p for p in self.store.papers([pid for pid, _ in ranking])}
         return [Hit(papers[pid], score) for pid, score in ranking if pid in papers]
+
+    # -- live sources (sync/) ---------------------------------------------------
+    def live_config(self) -> LiveConfig:
+        s = self.settings
+        return LiveConfig(
+            contact_email=s.contact_email,
+            arxiv_oai_url=s.arxiv_oai_url,
+            arxiv_api_url=s.arxiv_api_url,
+            hf_url=s.hf_url,
+            openalex_url=s.openalex_url,
+            s2_url=s.s2_url,
+            openalex_api_key=s.openalex_api_key,
+            s2_api_key=s.s2_api_key,
+            arxiv_set=s.arxiv_set,
+            citations_source=s.citations_source,
+            citations_stale_after=s.citations_stale_after,
+            max_retries=s.http_max_retries,
+            min_interval=s.http_min_interval,
+        )
+
+    def sync_arxiv(self, set_spec: str | None = None, from_: date | None = None, until: date | None = None,
+                   metadata_prefix: str = "arXiv", on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
+        """Harvest arXiv over OAI-PMH, resuming an unfinished harvest; see docs/sources.md."""
+        return sync_oai(self.store, self.live_config(), set_spec=set_spec, from_=from_, until=until,
+                        prefix=metadata_prefix, on_progress=on_progress)  # fmt: skip
+
+    def sync_arxiv_query(self, query: str, max_results: int = 100, on_progress: Progress | None = None) -> SyncSummary:
+        """Import the results of an arXiv search query."""
+        return sync_query(self.store, self.live_config(), query, max_results=max_results, on_progress=on_progress)
+
+    def sync_hf_daily(self, day: date | None = None, since: date | None = None,
+                      on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
+        """Hugging Face daily papers of a day, or of every day since a date, as papers and signals."""
+        return sync_hf_daily(self.store, self.live_config(), day=day, since=since, on_progress=on_progress)
+
+    def sync_citations(self, source: str | None = None, stale_after: int | None = None,
+                       on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
+        """Refresh citation counts older than `stale_after` days from OpenAlex or Semantic Scholar."""
+        return sync_citations(self.store, self.live_config(), source=source, stale_after=stale_after,
+                              on_progress=on_progress)  # fmt: skip
+
+    def signals(self, paper_id: str) -> list[Signal]:
+        return self.store.signals(paper_id)
+
+    def citation_snapshots(self, paper_id: str) -> list[CitationSnapshot]:
+        return self.store.citation_snapshots(paper_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -41,6 +41,45 @@ class Settings(BaseSettings):
         description="Model precision: auto (bf16 where the CPU has native bf16, else fp32), bf16 or fp32.",
     )
     config: Path | None = Field(default=None, description="A TOML file of settings (keys as here, lower case).")
+
+    # -- live sources (docs/sources.md) -------------------------------------------------------------
+    contact_email: str | None = Field(
+        default=None,
+        description="Your email, sent in the User-Agent of every request to a live source (arXiv asks for one). "
+        "Required by `paperradar sync` and `paperradar worker`.",
+    )
+    arxiv_oai_url: str = Field(default="https://oaipmh.arxiv.org/oai", description="arXiv's OAI-PMH endpoint.")
+    arxiv_api_url: str = Field(default="https://export.arxiv.org/api/query", description="arXiv's search API.")
+    hf_url: str = Field(default="https://huggingface.co", description="Hugging Face, for its daily papers.")
+    openalex_url: str = Field(default="https://api.openalex.org", description="OpenAlex's API.")
+    s2_url: str = Field(default="https://api.semanticscholar.org", description="Semantic Scholar's API.")
+    openalex_api_key: str | None = Field(default=None, description="OpenAlex API key (required since Feb 2026).")
+    s2_api_key: str | None = Field(default=None, description="Semantic Scholar API key (optional; raises the rate).")
+    arxiv_set: str = Field(default="cs", description="The arXiv OAI-PMH set `paperradar sync arxiv` harvests.")
+    citations_source: Literal["openalex", "s2"] = Field(
+        default="openalex",
+        description="Preferred citation source: its latest count is the one papers show and best-of lists rank by.",
+    )
+    citations_stale_after: int = Field(
+        default=7, ge=0, le=3650, description="Days after which `sync citations` refreshes a paper's count."
+    )
+    http_max_retries: int = Field(default=4, ge=0, le=20, description="Retries of a failing request to a source.")
+    http_min_interval: float | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="Seconds between requests to one host; default: each service's own ask (arXiv 3 s). "
+        "Lower it only for a mirror of your own.",
+    )
+    worker_arxiv_at: str = Field(
+        default="01:30", pattern=r"^\d\d:\d\d$", description="UTC time the worker syncs arXiv (after the announcement)."
+    )
+    worker_hf_at: str = Field(
+        default="07:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker syncs Hugging Face daily papers."
+    )
+    worker_citations_at: str = Field(
+        default="03:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker refreshes stale citation counts."
+    )
 
     @classmethod
     def settings_customise_sources(

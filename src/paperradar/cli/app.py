@@ -12,6 +12,7 @@ import typer
 from paperradar import __version__
 from paperradar.cli import render
 from paperradar.cli.progress import embed_progress, import_progress
+from paperradar.cli.sync import sync_app
 from paperradar.errors import PaperradarError
 from paperradar.models import Filters
 from paperradar.service import Library
@@ -236,6 +237,8 @@ def show(
         data["citation_history"] = [
             {"count": c.count, "source": c.source, "date": c.as_of.isoformat() if c.as_of else None} for c in history
         ]
+        data["citation_snapshots"] = [s.to_dict() for s in library.citation_snapshots(paper.id or "")]
+        data["signals"] = [s.to_dict() for s in library.signals(paper.id or "")]
         _print_json(data)
     else:
         render.paper(paper, history)
@@ -274,6 +277,32 @@ def serve(
     settings = ctx.obj["settings"].model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     typer.echo(f"paperradar on http://{settings.host}:{settings.port}/ (database {settings.database})", err=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+app.add_typer(sync_app, name="sync")
+
+
+@app.command()
+def worker(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Run every job once now, then exit (1 if any failed).")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the daily syncs (arXiv, Hugging Face, citations) at the PAPERRADAR_WORKER_* times, logging each run."""
+    import logging
+
+    from paperradar.jobs.worker import run_forever, run_once
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    library, settings = _library(ctx), ctx.obj["settings"]
+    if not once:
+        run_forever(library, settings)
+        return
+    results = run_once(library, settings)
+    if as_json:
+        _print_json({name: summary.to_dict() if summary else None for name, summary in results.items()})
+    if any(summary is None or not summary.complete for summary in results.values()):
+        sys.exit(1)
 
 
 def main() -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
 
 import numpy as np
 
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper
+from paperradar.models.signal import CitationSnapshot, Signal
 
 # Every retriever and ranker answers with (public paper id, score), best first.
 Ranking = list[tuple[str, float]]
@@ -64,8 +66,8 @@ class Store(Protocol):
         """Overwrite a stored paper's fields with `paper` (same public id) and add its identity keys."""
         ...
 
-    def add_citation_snapshot(self, paper_id: str, count: CitationCount) -> bool:
-        """Record a dated count from one source; history is kept. False if already recorded."""
+    def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:
+        """Record a dated count from one source (with its details); history is kept. False if already recorded."""
         ...
 
     # -- reads ---------------------------------------------------------------
@@ -141,3 +143,42 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # -- live sources: signals, citation snapshots, sync state ------------------
+    def set_citations(self, paper_id: str, count: CitationCount) -> bool:
+        """Make `count` the paper's shown citation count; False if it already was."""
+        ...
+
+    def citation_snapshots(self, paper_id: str) -> list[CitationSnapshot]:
+        """Every citation snapshot of a paper with its details, oldest first."""
+        ...
+
+    def citation_targets(self, source: str, read_before: date, limit: int) -> list[Paper]:
+        """Papers with an arXiv id or DOI whose newest `source` snapshot is older than `read_before` (or absent)."""
+        ...
+
+    def add_signal(self, paper_id: str, signal: Signal) -> bool:
+        """Record a signal (one per source, kind and day; a re-read that day replaces it). False if unchanged."""
+        ...
+
+    def signals(self, paper_id: str) -> list[Signal]:
+        """A paper's signals, oldest first."""
+        ...
+
+    def sync_state(self, name: str) -> SyncState | None:
+        """Where the named sync got to, or None before its first run."""
+        ...
+
+    def save_sync_state(self, state: SyncState) -> None:
+        """Remember where a sync got to; call inside the transaction that wrote what it fetched."""
+        ...
+
+
+@dataclass(slots=True)
+class SyncState:
+    """Where one sync got to: the next starting point, and the resumption point of a harvest in progress."""
+
+    name: str
+    last_datestamp: date | None = None
+    resumption_token: str | None = None
+    cursor: dict[str, Any] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, norma
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.filters import where
+from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
 from paperradar.store.sqlite.rows import COLUMNS, to_paper, to_values
 from paperradar.store.sqlite.vectors import VectorsMixin
@@ -28,7 +29,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(VectorsMixin):
+class SQLiteStore(LiveSourcesMixin, VectorsMixin):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 
@@ -170,14 +171,6 @@ class SQLiteStore(VectorsMixin):
             "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
             keys,
         )
-
-    def add_citation_snapshot(self, paper_id: str, count: CitationCount) -> bool:
-        cursor = self._conn().execute(
-            "INSERT OR IGNORE INTO citation_snapshots (paper_pk, source, as_of, count) "
-            "SELECT pk, ?, ?, ? FROM papers WHERE id = ?",
-            (count.source or "", count.as_of.isoformat() if count.as_of else "", count.count, paper_id),
-        )
-        return cursor.rowcount > 0
 
     # -- reads --------------------------------------------------------------------
     def papers(self, ids: Sequence[str]) -> list[Paper]:

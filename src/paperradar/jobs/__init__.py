@@ -1,0 +1,1 @@
+"""Scheduled work: the worker that runs the daily syncs."""
