@@ -126,9 +126,10 @@ class Library:
             with self.store.transaction():
                 for source in sources:
                     total.add(self._import_one(source, strict, on_progress))
-            return total
-        for source in sources:
-            total.add(self._import_one(source, strict, on_progress))
+        else:
+            for source in sources:
+                total.add(self._import_one(source, strict, on_progress))
+        self.store.sync_text_index()  # index the new papers for keyword search now, not at the first search
         return total
 
     def _import_one(self, source: Source, strict: bool, on_progress) -> ImportSummary:
@@ -144,9 +145,12 @@ class Library:
     def pending_embeddings(self) -> int:
         return self.store.count_pending_embeddings(self.embedder_name())
 
-    def reindex(self) -> int:
-        """Rebuild the vector index from the stored vectors; returns how many it holds."""
-        return self.store.rebuild_vector_index(self.embedder.name, self.embedder.dimensions)
+    def reindex(self) -> dict[str, int]:
+        """Rebuild the keyword and vector indexes beside the database; returns how many papers each holds."""
+        sizes = {"keyword": self.store.rebuild_text_index()}
+        if self.has_embeddings():
+            sizes["vectors"] = self.store.rebuild_vector_index(self.embedder.name, self.embedder.dimensions)
+        return sizes
 
     def demo_corpus_path(self) -> Path:
         return Path(str(resources.files("paperradar.data") / DEMO_CORPUS))

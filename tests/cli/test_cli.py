@@ -119,7 +119,7 @@ def test_import_embeds_new_papers_unless_told_not_to(tmp_path):
     embedded = json.loads(run(tmp_path, "embed", "--json").stdout)
     assert (embedded["embedded"], embedded["pending_after"]) == (4, 0)
     assert json.loads(run(tmp_path, "embed", "--json").stdout)["embedded"] == 0
-    assert json.loads(run(tmp_path, "reindex", "--json").stdout) == {"indexed": 4}
+    assert json.loads(run(tmp_path, "reindex", "--json").stdout) == {"keyword": 4, "vectors": 4}
 
 
 def test_search_modes_and_similar_on_the_command_line(tmp_path):

@@ -115,12 +115,12 @@ def embed(
 
 @app.command()
 def reindex(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Rebuild the vector index beside the database from the stored vectors."""
-    size = _library(ctx).reindex()
+    """Rebuild the keyword and vector indexes beside the database from the papers and stored vectors."""
+    sizes = _library(ctx).reindex()
     if as_json:
-        _print_json({"indexed": size})
+        _print_json(sizes)
     else:
-        typer.echo(f"Vector index rebuilt: {size:,} papers.")
+        typer.echo("Rebuilt: " + ", ".join(f"{name} index {size:,} papers" for name, size in sizes.items()) + ".")
 
 
 @app.command()

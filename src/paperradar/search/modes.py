@@ -10,7 +10,6 @@ from __future__ import annotations
 from paperradar.embed import Embedder
 from paperradar.models import KeywordQuery, SearchMode
 from paperradar.search.fusion import Fused, reciprocal_rank_fusion, single
-from paperradar.search.keyword import keyword_search
 from paperradar.store.base import Ranking, Store
 
 # How deep each retriever looks before fusion: a paper ranked 100th by one and 3rd by the other
@@ -40,12 +39,12 @@ def embed_query(embedder: Embedder, text: str):
 def find(store: Store, embedder: Embedder | None, query: KeywordQuery, mode: SearchMode, limit: int) -> list[Fused]:
     """The top `limit` papers for a query in a mode, each with the retrievers that found it."""
     if mode is SearchMode.LEXICAL or embedder is None or not query.text.strip():
-        return single("lexical", keyword_search(store, query, limit))
+        return single("lexical", store.lexical(query, limit))
     if mode is SearchMode.SEMANTIC:
         return single("semantic", semantic_search(store, embedder, query, limit))
     depth = max(limit, FUSION_DEPTH)
     rankings = {
-        "lexical": keyword_search(store, query, depth),
+        "lexical": store.lexical(query, depth),
         "semantic": semantic_search(store, embedder, query, depth),
     }
     return reciprocal_rank_fusion(rankings)[:limit]

@@ -87,6 +87,17 @@ class Store(Protocol):
         """BM25 ranking of papers matching the query (all terms, or any with match_all=False)."""
         ...
 
+    def lexical(self, query: KeywordQuery, limit: int) -> Ranking:
+        """BM25 ranking over any of the query's words (fast, from an index), honouring its filters,
+        phrases, fields and exclusions."""
+        ...
+
+    def sync_text_index(self) -> int:
+        """Bring the keyword index up to date with the papers; returns how many it (re)indexed."""
+        ...
+
+    def rebuild_text_index(self) -> int: ...
+
     def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
         """Papers with a citation count, most cited first; ties go to the paper known longest."""
         ...

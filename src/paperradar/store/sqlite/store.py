@@ -14,10 +14,12 @@ from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, norma
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.filters import where
+from paperradar.store.sqlite.lexical import LexicalMixin
 from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
 from paperradar.store.sqlite.rows import COLUMNS, to_paper, to_values
 from paperradar.store.sqlite.vectors import VectorsMixin
+from paperradar.store.text_index import TextIndex
 from paperradar.store.vector_index import VectorIndex
 
 # Column weights for bm25(): a word in the title says more about a paper than one in its abstract.
@@ -29,7 +31,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(LiveSourcesMixin, VectorsMixin):
+class SQLiteStore(LiveSourcesMixin, VectorsMixin, LexicalMixin):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 
@@ -43,6 +45,8 @@ class SQLiteStore(LiveSourcesMixin, VectorsMixin):
         self._shared: sqlite3.Connection | None = None  # ":memory:" has one database per connection
         self._indexes: dict[str, VectorIndex] = {}
         self._indexes_lock = threading.Lock()
+        self._text_index: TextIndex | None = None
+        self._text_index_lock = threading.Lock()
         try:
             apply_migrations(self._conn())
         except sqlite3.DatabaseError as exc:

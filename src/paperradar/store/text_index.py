@@ -1,0 +1,137 @@
+"""A BM25 keyword index (tantivy) over each paper's title, abstract and authors, kept as files.
+
+Why not FTS5 alone: FTS5 scores every document that contains any query word, so a 12-word
+natural-language query over 75k abstracts takes ~100-400 ms; tantivy's block-max WAND skips
+documents that cannot reach the top k and answers the same query in ~1-2 ms (bench/search_speed.py).
+FTS5 stays the source of truth for phrases, one-field matches and exclusions, which are checked on
+the candidates this index returns.
+
+One field holds title + abstract + authors: classic BM25 over the whole text ranked known papers
+better than per-field scores summed with a title boost (bench/known_items.py). Documents are keyed
+by the store's internal paper key; the index remembers the last change-log row it applied
+(`last_seq`, in a small JSON file written after each commit). Applying a change deletes the
+paper's old document first, so replaying a change twice is harmless: a crash between the commit
+and the JSON file costs a replay, never a wrong index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+
+WRITER_HEAP = 64_000_000
+_STATE = "paperradar-state.json"
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("pk", stored=True, indexed=True, fast=True)  # i64: what delete-by-term matches
+    builder.add_text_field("text", tokenizer_name="en_stem")  # positions kept: "GPT 4" is a phrase
+    return builder.build()
+
+
+class TextIndexBusy(Exception):
+    """Another process holds the index's writer lock; the caller falls back or retries later."""
+
+
+class TextIndex:
+    """tantivy over paper texts, on disk in `folder` (or in memory when folder is None)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.last_seq = 0
+        self._lock = threading.RLock()
+        self._schema = _schema()
+        self._index = self._open()
+        self._read_state()
+
+    def _open(self) -> tantivy.Index:
+        if self.folder is None:
+            return tantivy.Index(self._schema)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return tantivy.Index(self._schema, path=str(self.folder), reuse=True)
+        except ValueError:
+            # Damaged or from an incompatible version: it is only a cache of the database; rebuild.
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return tantivy.Index(self._schema, path=str(self.folder), reuse=False)
+
+    def _read_state(self) -> None:
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            self.last_seq = int(json.loads((self.folder / _STATE).read_text())["last_seq"])
+
+    def _write_state(self) -> None:
+        if self.folder is None:
+            return
+        partial = self.folder / (_STATE + ".partial")
+        partial.write_text(json.dumps({"last_seq": self.last_seq}))
+        partial.replace(self.folder / _STATE)
+
+    def refresh(self) -> None:
+        """See commits made by other processes."""
+        with self._lock:
+            self._index.reload()
+            self._read_state()
+
+    def apply(self, changed: Iterable[tuple[int, str | None]], last_seq: int, clear: bool = False) -> int:
+        """Replace the documents of changed papers ((pk, text); text None: the paper is gone)."""
+        with self._lock:
+            try:
+                writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:  # the lock file of another process's writer
+                raise TextIndexBusy(str(exc)) from exc
+            count = 0
+            try:
+                if clear:
+                    writer.delete_all_documents()
+                for pk, text in changed:
+                    writer.delete_documents_by_term("pk", pk)
+                    if text is not None:
+                        document = tantivy.Document()
+                        document.add_integer("pk", pk)
+                        document.add_text("text", text)
+                        writer.add_document(document)
+                    count += 1
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            self.last_seq = max(last_seq, 0 if clear else self.last_seq)
+            self._write_state()
+            self._index.reload()
+            return count
+
+    def search(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
+        """(pk, BM25) for documents matching any term, best first. Terms are words (letters and
+        digits only, as the query parser makes them); a term of several words is a phrase."""
+        pieces = []
+        for term in terms:
+            words = term.lower().split()
+            if not words or not all(w.replace("_", "").isalnum() for w in words):
+                continue  # never hand the query language anything but plain words
+            pieces.append('"' + " ".join(words) + '"' if len(words) > 1 else words[0])
+        if not pieces or limit <= 0:
+            return []
+        with self._lock:
+            query = self._index.parse_query(" ".join(pieces), ["text"])
+            searcher = self._index.searcher()
+            hits = searcher.search(query, limit, count=False).hits
+            return [(searcher.doc(address)["pk"][0], float(score)) for score, address in hits]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._index.searcher().num_docs
+
+
+def document_text(title: str, abstract: str | None, authors: Iterable[str]) -> str:
+    return " ".join([title or "", abstract or "", " ".join(authors)])
