@@ -32,6 +32,7 @@ from paperradar.sync.hf_daily import sync_hf_daily
 from paperradar.sync.summary import Progress
 
 MAX_LIMIT = 1_000
+MAX_FOCUS_CHARS = 2_000
 DEMO_CORPUS = "seed-papers.jsonl.gz"
 
 
@@ -183,11 +184,13 @@ class Library:
         fused = find(self.store, embedder, query, mode, offset + limit)[offset:]
         return Page(self._hydrate_fused(fused), offset, limit)
 
-    def similar(self, key: str, limit: int = 20, filters: Filters | None = None) -> Page:
-        """Papers most like one paper, best first, without it."""
+    def similar(self, key: str, limit: int = 20, filters: Filters | None = None, focus: str | None = None) -> Page:
+        """Papers most like one paper, best first, without it; `focus` (some of its text) steers the likeness."""
         _check_limit(limit)
+        if focus is not None and len(focus) > MAX_FOCUS_CHARS:
+            raise InputError(f"focus: at most {MAX_FOCUS_CHARS} characters, got {len(focus)}")
         paper = self.paper(key)
-        ranking = similar_papers(self.store, self.embedder, paper, limit, filters)
+        ranking = similar_papers(self.store, self.embedder, paper, limit, filters, focus)
         return Page(self._hydrate(ranking), 0, limit, title=paper.title)
 
     def paper(self, key: str) -> Paper:

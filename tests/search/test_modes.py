@@ -62,3 +62,14 @@ def test_similar_papers_exclude_the_paper_and_work_for_a_paper_without_a_vector(
     with seeded.store.transaction():
         fresh, _, _ = upsert(seeded.store, Paper(title="Winning tickets in sparse pruned networks", year=2025))
     assert seeded.similar(fresh.id, limit=5).hits, "a paper imported a minute ago has neighbours at once"
+
+
+def test_similar_with_a_focus_ranks_papers_alike_in_that_respect(seeded):
+    lottery = seeded.search("lottery ticket hypothesis", limit=1).hits[0].paper
+    plain = [h.paper.id for h in seeded.similar(lottery.id, limit=10).hits]
+    focused = seeded.similar(lottery.id, limit=10, focus="diffusion models generate images by denoising").hits
+    assert len(focused) == 10 and lottery.id not in {h.paper.id for h in focused}
+    assert [h.paper.id for h in focused] != plain
+    assert any("diffusion" in (h.paper.title + h.paper.abstract).lower() for h in focused[:3])
+    with pytest.raises(InputError, match="focus"):
+        seeded.similar(lottery.id, focus="x" * 5000)

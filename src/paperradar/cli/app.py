@@ -187,10 +187,13 @@ def similar(
     ctx: typer.Context,
     paper_id: Annotated[str, typer.Argument(metavar="ID", help="Public id, arXiv id or DOI.")],
     limit: Limit = 20,
+    focus: Annotated[
+        str | None, typer.Option(help="Some of the paper's text (its method, say): rank papers alike in that respect.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Papers most like one paper (by the meaning of title and abstract), best first."""
-    page = _library(ctx).similar(paper_id, limit=limit)
+    page = _library(ctx).similar(paper_id, limit=limit, focus=focus)
     if as_json:
         _print_json({"paper": paper_id, "results": [hit.to_dict() for hit in page.hits]})
     else:

@@ -129,6 +129,10 @@ class Store(Protocol):
 
     def embedding(self, model: str, paper_id: str) -> np.ndarray | None: ...
 
+    def embeddings(self, model: str, paper_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of these papers (those that have one)."""
+        ...
+
     def embedding_models(self) -> dict[str, int]: ...
 
     def nearest(

@@ -74,8 +74,17 @@ def search(
 
 
 @router.get("/papers/{paper_id:path}/similar", summary="Papers most like one paper, best first, without it")
-def similar(request: Request, paper_id: str, filters: SearchFilters, limit: Limit = 20) -> dict:
-    return _results(_library(request).similar(paper_id, limit=limit, filters=filters))
+def similar(
+    request: Request,
+    paper_id: str,
+    filters: SearchFilters,
+    limit: Limit = 20,
+    focus: Annotated[
+        str | None,
+        Query(max_length=2000, description="Some of the paper's text (its method, say): papers alike in that respect."),
+    ] = None,
+) -> dict:
+    return _results(_library(request).similar(paper_id, limit=limit, filters=filters, focus=focus))
 
 
 @router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI")

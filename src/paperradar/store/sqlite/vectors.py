@@ -109,6 +109,21 @@ class VectorsMixin:
         )
         return from_blob(row[0]) if row else None
 
+    def embeddings(self, model: str, paper_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of these papers (those that have one)."""
+        found: dict[str, np.ndarray] = {}
+        ids = list(dict.fromkeys(paper_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn().execute(
+                f"SELECT p.id, e.vector FROM embeddings e JOIN papers p ON p.pk = e.paper_pk "
+                f"WHERE e.model = ? AND p.id IN ({marks})",
+                (model, *chunk),
+            )
+            found.update((pid, from_blob(blob)) for pid, blob in rows)
+        return found
+
     def embedding_models(self) -> dict[str, int]:
         """How many vectors each model has stored."""
         return dict(self._conn().execute("SELECT model, count(*) FROM embeddings GROUP BY model").fetchall())
