@@ -3,7 +3,7 @@
 Query sets (written by hand, bench/queries/): *precise* queries paraphrase the abstract with its
 distinctive terms; *vague* ones say the gist in everyday words. Each system is run in the same
 process over the same embedded corpus: our three modes; the floor the issue names (a plain
-reciprocal-rank fusion of FTS5 BM25 over all query words and MiniLM nearest neighbours) with its
+reciprocal-rank fusion, k = 60, of FTS5 BM25 over all query words and MiniLM nearest neighbours) with its
 two halves; and arxiv-sanity-lite's scan (bench/arxiv_sanity.py).
 
     .venv/bin/python bench/known_items.py [--corpus seed|arxiv-daily-cs|all] [--json]
@@ -33,7 +33,7 @@ def floor_rankings(library, text: str) -> dict[str, list[str]]:
     bm25 = library.store.keyword(KeywordQuery(terms=tuple(dict.fromkeys(words(text)))), DEPTH, match_all=False)
     vector = library.embedder.embed_query(text)
     minilm = library.store.nearest(library.embedder.name, vector, DEPTH)
-    fused = [f.paper_id for f in reciprocal_rank_fusion({"bm25": bm25, "minilm": minilm})]
+    fused = [f.paper_id for f in reciprocal_rank_fusion({"bm25": bm25, "minilm": minilm}, k=60)]  # the usual k
     return {
         "floor: BM25 alone (FTS5, all words OR)": [pid for pid, _ in bm25],
         "floor: MiniLM alone": [pid for pid, _ in minilm],

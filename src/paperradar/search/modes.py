@@ -7,14 +7,23 @@ changes the order of results, never which papers are allowed.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from paperradar.embed import Embedder
 from paperradar.models import KeywordQuery, SearchMode
 from paperradar.search.fusion import Fused, reciprocal_rank_fusion, single
 from paperradar.store.base import Ranking, Store
 
+# Hybrid runs the keyword query on a worker thread while the query is embedded: both release the
+# GIL (tantivy and torch), so the keyword side costs nothing extra on the clock.
+_BESIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="paperradar-lexical")
+
 # How deep each retriever looks before fusion: a paper ranked 100th by one and 3rd by the other
 # must still be able to reach the first page.
 FUSION_DEPTH = 100
+# A query with phrases or fields is ranked by meaning exactly among the papers that have them,
+# when they are at most this many (else the nearest papers are checked for them).
+CONSTRAINED_MAX = 20_000
 
 
 def semantic_search(store: Store, embedder: Embedder, query: KeywordQuery, limit: int) -> Ranking:
@@ -22,6 +31,12 @@ def semantic_search(store: Store, embedder: Embedder, query: KeywordQuery, limit
     if not query.text.strip():
         return []
     vector = embed_query(embedder, query.text)
+    if query.phrases or query.fields:
+        # Required words narrow the field: rank, by meaning, the papers that have them.
+        required = store.keyword(query.constraints, CONSTRAINED_MAX, match_all=True)
+        if len(required) < CONSTRAINED_MAX:
+            among = [pid for pid, _ in required]
+            return store.nearest(embedder.name, vector, limit, query.filters, among=among)
     depth = limit if not query.has_constraints else max(limit * 4, FUSION_DEPTH)
     ranking = store.nearest(embedder.name, vector, depth, query.filters)
     if query.has_constraints and ranking:
@@ -43,8 +58,6 @@ def find(store: Store, embedder: Embedder | None, query: KeywordQuery, mode: Sea
     if mode is SearchMode.SEMANTIC:
         return single("semantic", semantic_search(store, embedder, query, limit))
     depth = max(limit, FUSION_DEPTH)
-    rankings = {
-        "lexical": store.lexical(query, depth),
-        "semantic": semantic_search(store, embedder, query, depth),
-    }
-    return reciprocal_rank_fusion(rankings)[:limit]
+    lexical = _BESIDE.submit(store.lexical, query, depth)
+    semantic = semantic_search(store, embedder, query, depth)
+    return reciprocal_rank_fusion({"lexical": lexical.result(), "semantic": semantic})[:limit]

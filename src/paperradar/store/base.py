@@ -136,9 +136,16 @@ class Store(Protocol):
     def embedding_models(self) -> dict[str, int]: ...
 
     def nearest(
-        self, model: str, vector: np.ndarray, limit: int, filters: Filters | None = None, exclude: Sequence[str] = ()
+        self,
+        model: str,
+        vector: np.ndarray,
+        limit: int,
+        filters: Filters | None = None,
+        exclude: Sequence[str] = (),
+        among: Sequence[str] | None = None,
     ) -> Ranking:
-        """Papers by cosine similarity of their `model` vectors to `vector`, filtered, best first."""
+        """Papers by cosine similarity of their `model` vectors to `vector`, filtered, best first;
+        `among` restricts the candidates to those papers."""
         ...
 
     def rebuild_vector_index(self, model: str, dimensions: int) -> int:

@@ -139,6 +139,10 @@ class VectorIndex:
         with self._lock:
             return np.asarray(self._index.get_items(np.asarray(labels, dtype=np.int64)), dtype=np.float32)
 
+    def labels(self) -> list[int]:
+        with self._lock:
+            return list(self._index.get_ids_list())
+
     def has(self, label: int) -> bool:
         with self._lock:
             try:

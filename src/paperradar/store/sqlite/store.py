@@ -59,9 +59,8 @@ class SQLiteStore(LiveSourcesMixin, VectorsMixin, LexicalMixin):
             return conn
         if self.location == ":memory:" and self._shared is not None:
             return self._shared
-        conn = sqlite3.connect(
-            self.location, isolation_level=None, check_same_thread=self.location != ":memory:", timeout=30
-        )
+        # Each thread uses only its own connection; close() may run on another thread, after the work.
+        conn = sqlite3.connect(self.location, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at every checkpoint, no torn data
         conn.execute("PRAGMA foreign_keys = ON")

@@ -21,6 +21,8 @@ from paperradar.store.vector_index import VectorIndex, exact
 
 # Below this many candidates an exact scan (one matrix product) beats walking a filtered graph.
 EXACT_SEARCH_MAX = 20_000
+# A whole index this small is scanned exactly too: a millisecond or two, and never an approximate miss.
+SMALL_INDEX = 5_000
 _BATCH = 5_000
 
 
@@ -186,11 +188,19 @@ class VectorsMixin:
         limit: int,
         filters: Filters | None = None,
         exclude: Sequence[str] = (),
+        among: Sequence[str] | None = None,
     ) -> Ranking:
-        """Papers whose vectors are most similar to `vector` (cosine), filtered, best first."""
+        """Papers whose vectors are most similar to `vector` (cosine), filtered, best first;
+        `among` restricts the search to those papers (searched exactly)."""
         index = self.vector_index(model, int(vector.shape[0]))
         excluded = self._pks(exclude)
         condition, params = where(filters)
+        if among is not None:
+            candidates = self._pks(among)
+            if condition:
+                candidates &= self._filtered_pks(model, condition, params)
+            labels = np.fromiter((pk for pk in candidates if pk not in excluded and index.has(pk)), dtype=np.int64)
+            return self._to_ids(exact(vector, labels, index.vectors(labels), limit))
         if condition:
             candidates = self._filtered_pks(model, condition, params)
             if len(candidates) <= EXACT_SEARCH_MAX:
@@ -199,6 +209,9 @@ class VectorsMixin:
                 return self._to_ids(found)
             allowed_set = candidates - excluded
             found = index.search(vector, limit, allowed=lambda label: label in allowed_set)
+        elif len(index) <= SMALL_INDEX:
+            labels = np.asarray([label for label in index.labels() if label not in excluded], dtype=np.int64)
+            found = exact(vector, labels, index.vectors(labels), limit)
         elif excluded:
             found = index.search(vector, limit, allowed=lambda label: label not in excluded)
         else:
@@ -213,10 +226,13 @@ class VectorsMixin:
         return {row[0] for row in rows}
 
     def _pks(self, ids: Sequence[str]) -> set[int]:
-        if not ids:
-            return set()
-        marks = ",".join("?" * len(ids))
-        return {r[0] for r in self._conn().execute(f"SELECT pk FROM papers WHERE id IN ({marks})", list(ids))}
+        found: set[int] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._conn().execute(f"SELECT pk FROM papers WHERE id IN ({marks})", chunk))
+        return found
 
     def _to_ids(self, found: list[tuple[int, float]]) -> Ranking:
         if not found:
