@@ -101,7 +101,7 @@ class Library:
         return self._embedder
 
     def has_embeddings(self) -> bool:
-        return bool(self.store.embedding_models().get(self.embedder_name()))
+        return self.store.has_embeddings(self.embedder_name())
 
     def embedder_name(self) -> str:
         """The model name vectors are stored under, without loading the model when it is not loaded yet."""

@@ -126,6 +126,11 @@ class VectorsMixin:
             found.update((pid, from_blob(blob)) for pid, blob in rows)
         return found
 
+    def has_embeddings(self, model: str) -> bool:
+        """Whether any paper has a vector from `model` (one index probe, not a count)."""
+        row = self._conn().execute("SELECT 1 FROM embeddings WHERE model = ? LIMIT 1", (model,)).fetchone()
+        return row is not None
+
     def embedding_models(self) -> dict[str, int]:
         """How many vectors each model has stored."""
         return dict(self._conn().execute("SELECT model, count(*) FROM embeddings GROUP BY model").fetchall())
