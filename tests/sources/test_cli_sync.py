@@ -83,6 +83,8 @@ def test_the_worker_runs_every_job_once_and_one_failure_does_not_stop_the_others
     assert results["arxiv"]["complete"] and results["arxiv"]["added"] == 3
     assert not results["hf-daily"]["complete"] and "HTTP 500" in results["hf-daily"]["errors"][0]["reason"]
     assert results["citations"]["complete"]
+    embedded = run(tmp_path, replay, "embed", "--json")
+    assert (embedded["embedded"], embedded["pending_after"]) == (0, 0), "the worker embedded what arXiv added"
 
 
 def test_a_sync_without_a_contact_address_is_refused(tmp_path, replay):

@@ -39,10 +39,22 @@ def _at(value: str, setting: str) -> clock_time:
 def jobs(settings: Settings) -> list[Job]:
     """The daily jobs, in the order a cycle runs them: arXiv first, so picks and counts find its papers."""
     return [
-        Job("arxiv", _at(settings.worker_arxiv_at, "worker_arxiv_at"), lambda lib: lib.sync_arxiv()),
-        Job("hf-daily", _at(settings.worker_hf_at, "worker_hf_at"), lambda lib: lib.sync_hf_daily()),
+        Job("arxiv", _at(settings.worker_arxiv_at, "worker_arxiv_at"), lambda lib: _then_embed(lib, lib.sync_arxiv())),
+        Job("hf-daily", _at(settings.worker_hf_at, "worker_hf_at"), lambda lib: _then_embed(lib, lib.sync_hf_daily())),
         Job("citations", _at(settings.worker_citations_at, "worker_citations_at"), lambda lib: lib.sync_citations()),
     ]
+
+
+def _then_embed(library: Library, summary: SyncSummary) -> SyncSummary:
+    """Embed what a sync added, so this morning's papers are in semantic search and similar papers
+    today. A model that cannot load is logged; the sync's own result stands."""
+    if summary.added or summary.updated:
+        try:
+            embedded = library.embed_pending()
+            log.info("embedded %d new or changed papers (%.1f papers/s)", embedded.embedded, embedded.per_second)
+        except Exception as exc:  # the papers are stored; `paperradar embed` can finish the job later
+            log.error("embedding after the sync failed: %s", exc)
+    return summary
 
 
 def run_job(library: Library, job: Job) -> SyncSummary | None:
