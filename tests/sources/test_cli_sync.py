@@ -53,7 +53,8 @@ def test_each_sync_command_ingests_and_a_second_run_changes_nothing(tmp_path, re
     script_everything(replay)
     keys = {"source", "fetched", "added", "updated", "signals", "errors", "complete"}
     arxiv = run(tmp_path, replay, "sync", "arxiv", "--set", "cs", "--from", "2026-03-01", "--json")
-    assert set(arxiv) == keys and (arxiv["added"], arxiv["complete"]) == (3, True)
+    assert set(arxiv) == keys | {"embedding"} and (arxiv["added"], arxiv["complete"]) == (3, True)
+    assert arxiv["embedding"]["embedded"] == 3, "new papers are embedded for semantic search, as on import"
     hf = run(tmp_path, replay, "sync", "hf-daily", "--date", "2026-03-06", "--json")
     assert (hf["added"], hf["updated"]) == (1, 1) and hf["signals"] > 0  # Attention came from arXiv already
     query = run(tmp_path, replay, "sync", "arxiv", "--query", "id:1707.08567", "--max-results", "5", "--json")

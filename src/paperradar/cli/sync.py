@@ -58,14 +58,28 @@ def sync_progress(label: str, enabled: bool) -> Iterator[OnProgress | None]:
         yield update
 
 
-def report(summary: SyncSummary, as_json: bool) -> None:
+EmbedFlag = Annotated[
+    bool, typer.Option(help="Embed the papers the sync added or changed, for semantic search (--no-embed: later).")
+]
+
+
+def embed_new(library: Library, summary: SyncSummary, embed: bool) -> dict | None:
+    """Embed what a sync added, as `import` does; the summary's `embedding` part, or None."""
+    if not embed or not (summary.added or summary.updated) or not library.pending_embeddings():
+        return None
+    return library.embed_pending().to_dict()
+
+
+def report(summary: SyncSummary, as_json: bool, embedded: dict | None = None) -> None:
     """Print the summary; a sync that stopped early exits 1 (after printing what it did)."""
     if as_json:
-        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        data = summary.to_dict() | ({"embedding": embedded} if embedded else {})
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         typer.echo(
             f"{summary.source}: fetched {summary.fetched}, added {summary.added}, updated {summary.updated}, "
             f"signals {summary.signals}, errors {len(summary.errors)}"
+            + (f", embedded {embedded['embedded']}" if embedded else "")
         )
         for item in summary.errors[:20]:
             typer.echo(f"  {item['location']}: {item['reason']}", err=True)
@@ -95,6 +109,7 @@ def arxiv(
     max_results: Annotated[
         int, typer.Option("--max-results", min=1, max=30000, help="With --query: how many results.")
     ] = 100,
+    embed: EmbedFlag = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Harvest new and updated arXiv papers (OAI-PMH), resuming an interrupted harvest; or import a search."""
@@ -110,7 +125,7 @@ def arxiv(
                 metadata_format,
                 on_progress=on_progress,
             )
-    report(summary, as_json)
+    report(summary, as_json, embed_new(library, summary, embed))
 
 
 @sync_app.command("hf-daily")
@@ -118,13 +133,14 @@ def hf_daily(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--date", help="One day's picks (YYYY-MM-DD).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Every day from this one through today.")] = None,
+    embed: EmbedFlag = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Hugging Face daily papers: upvotes, GitHub repository and stars, project pages, as signals on papers."""
     library = _library(ctx)
     with sync_progress("Hugging Face", enabled=not as_json) as on_progress:
         summary = library.sync_hf_daily(parse_day(day, "--date"), parse_day(since, "--since"), on_progress=on_progress)
-    report(summary, as_json)
+    report(summary, as_json, embed_new(library, summary, embed))
 
 
 @sync_app.command("citations")
