@@ -108,3 +108,24 @@ def test_committed_data_survives_a_killed_process(tmp_path):
     assert [p.title for p in store.iter_papers()] == ["Committed paper"]
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
+
+
+def test_a_lower_numbered_migration_merged_later_is_still_applied(tmp_path):
+    import sqlite3
+
+    from paperradar.store.sqlite import migrate
+
+    path = tmp_path / "m.db"
+    shipped = migrate.migrations()
+    conn = sqlite3.connect(path, isolation_level=None)
+    real = migrate.migrations
+    try:
+        migrate.migrations = lambda: [m for m in shipped if m[0] != 2]  # a checkout without migration 2
+        migrate.apply_migrations(conn)
+        assert "signals" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    finally:
+        migrate.migrations = real
+    assert migrate.apply_migrations(conn) == [shipped[1][1]]  # the merged one, and only it
+    assert "signals" in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert migrate.apply_migrations(conn) == []
+    conn.close()

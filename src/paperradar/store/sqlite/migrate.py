@@ -20,19 +20,39 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def _applied(conn: sqlite3.Connection) -> set[int]:
+    """The migrations this database has had. Recorded one by one (not as a high-water mark), so a
+    migration numbered below one already applied (work merged from a branch) is still applied."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
+    done = {row[0] for row in conn.execute("SELECT number FROM schema_migrations")}
+    if not done:  # a database from before the table: user_version was the high-water mark
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        legacy = [(number, name) for number, name, _ in migrations() if number <= current]
+        conn.executemany("INSERT OR IGNORE INTO schema_migrations (number, name) VALUES (?, ?)", legacy)
+        done = {number for number, _ in legacy}
+    return done
+
+
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Bring the schema up to date; each migration runs in its own transaction. Returns those applied."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    done = _applied(conn)
     applied = []
     for number, name, sql in migrations():
-        if number <= current:
+        if number in done:
             continue
         # executescript would commit on its own; wrap so a failing migration leaves nothing behind.
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if conn.execute("SELECT 1 FROM schema_migrations WHERE number = ?", (number,)).fetchone():
+                conn.execute("ROLLBACK")  # another process applied it while this one waited for the lock
+                continue
             for statement in _statements(sql):
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number:d}")
+            conn.execute("INSERT OR IGNORE INTO schema_migrations (number, name) VALUES (?, ?)", (number, name))
+            conn.execute(f"PRAGMA user_version = {max(number, conn.execute('PRAGMA user_version').fetchone()[0]):d}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
