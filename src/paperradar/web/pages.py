@@ -25,8 +25,8 @@ def _page_size(request: Request) -> int:
     return request.app.state.settings.page_size
 
 
-@router.get("/")
-def home(request: Request, page: PageNumber = 1) -> HTMLResponse:
+@router.get("/latest")
+def latest(request: Request, page: PageNumber = 1) -> HTMLResponse:
     size = _page_size(request)
     found = _library(request).latest(limit=size, offset=(page - 1) * size)
     return templates.TemplateResponse(request, "index.html", {"page": found, "number": page})
