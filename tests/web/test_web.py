@@ -160,3 +160,23 @@ def test_similar_papers_in_the_api_and_on_the_paper_page(server):
     assert server.get("/api/papers/nope/similar").status_code == 404
     page = server.get(f"/papers/{paper['id']}").text
     assert "Similar papers" in page and similar[0]["title"].split(":")[0] in page
+
+
+@pytest.mark.parametrize("path", ["/search?q=lottery+ticket", "/best/2021?limit=5", "/best?since=2015", "/latest"])
+def test_search_best_and_latest_have_valid_feeds(server, path):
+    import defusedxml.ElementTree as DET
+
+    page = server.get(path).text
+    assert 'rel="alternate" type="application/rss+xml"' in page
+    rss = DET.fromstring(server.get(path + ("&" if "?" in path else "?") + "format=rss").content)
+    items = rss.findall("channel/item")
+    assert rss.get("version") == "2.0" and items and all(i.findtext("title") and i.findtext("link") for i in items)
+    atom = DET.fromstring(server.get(path + ("&" if "?" in path else "?") + "format=atom").content)
+    assert atom.findall("{http://www.w3.org/2005/Atom}entry")
+
+
+def test_feeds_escape_hostile_titles(server):
+    import defusedxml.ElementTree as DET
+
+    rss = DET.fromstring(server.get("/search", params={"q": "hostile", "format": "rss"}).content)
+    assert any("<script>" in (i.findtext("title") or "") for i in rss.iter("item"))  # as text, not markup
