@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from feed_corpus import load
 
+from feed_corpus import load
 from paperradar.service import Library
 from paperradar.settings import load_settings
 
