@@ -18,6 +18,7 @@ from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.rank import daily as feeds
 from paperradar.rank.best import BestOfRange, best_of
+from paperradar.rank.bibtex import bibtex
 from paperradar.rank.periods import Period
 from paperradar.rank.trending import Trend, Weights, Window
 from paperradar.search.fusion import Fused
@@ -217,6 +218,10 @@ class Library:
         if not papers:
             raise PaperNotFound(f"no paper with id {key[:100]!r}", hint="try `paperradar search`")
         return papers[0]
+
+    def bibtex(self, key: str) -> str:
+        """A paper as a BibTeX entry, to cite it."""
+        return bibtex(self.paper(key))
 
     def latest(self, limit: int = 25, offset: int = 0, filters: Filters | None = None) -> Page:
         _check_limit(limit, offset)

@@ -113,3 +113,13 @@ def test_bad_input_is_4xx_never_500(client, path):
 def test_hostile_categories_render_safely(client, category):
     response = client.get("/", params={"category": category})
     assert response.status_code == 200 and "<script>" not in response.text.split("<main", 1)[1]
+
+
+def test_the_paper_page_has_bibtex_and_a_citation_chart(client):
+    page = client.get("/papers/2404.00006").text
+    assert '<pre class="bibtex"' in page and "@misc{lovelace2024last," in page
+    assert "<svg" in page and "<polyline" in page and "Citations over time (openalex)" in page
+    assert "<svg" not in client.get("/papers/2405.00001").text  # one dated count: nothing to draw
+    bib = client.get("/api/papers/2404.00006/bibtex")
+    assert bib.headers["content-type"].startswith("application/x-bibtex") and bib.text.startswith("@misc{")
+    assert client.get("/api/papers/nope/bibtex").status_code == 404

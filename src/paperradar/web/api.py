@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
@@ -85,6 +86,17 @@ def similar(
     ] = None,
 ) -> dict:
     return _results(_library(request).similar(paper_id, limit=limit, filters=filters, focus=focus))
+
+
+@router.get(
+    "/papers/{paper_id:path}/bibtex",
+    summary="One paper as a BibTeX entry",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"application/x-bibtex": {"example": "@misc{hu2021lora,\n  title = {{LoRA}}\n}"}}}},
+)
+def bibtex(request: Request, paper_id: str) -> Response:
+    entry = _library(request).bibtex(paper_id)
+    return PlainTextResponse(entry, media_type="application/x-bibtex; charset=utf-8")
 
 
 @router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI")
