@@ -18,7 +18,8 @@ from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.rank import daily as feeds
 from paperradar.rank.best import BestOfRange, best_of
-from paperradar.rank.bibtex import bibtex
+from paperradar.rank.bibtex import bibliography, bibtex
+from paperradar.rank.markdown import best_of_markdown
 from paperradar.rank.periods import Period
 from paperradar.rank.trending import Trend, Weights, Window
 from paperradar.search.fusion import Fused
@@ -236,11 +237,25 @@ class Library:
         limit: int = 100,
         offset: int = 0,
         filters: Filters | None = None,
+        normalise: str | None = None,
     ) -> Page:
+        """Most cited papers of a range of years; `normalise="age"` ranks by citations per year."""
         _check_limit(limit, offset)
+        if normalise not in (None, "", "none", "age"):
+            raise InputError(f"normalise: must be age or none, got {str(normalise)[:20]!r}")
         years = BestOfRange.of(year, since, until)
-        ranking = best_of(self.store, years, filters or Filters(), limit, offset)
-        return Page(self._hydrate(ranking), offset, limit, title=years.title)
+        per_year = date.today().year if normalise == "age" else None
+        ranking = best_of(self.store, years, filters or Filters(), limit, offset, per_year_to=per_year)
+        title = years.title + (" (citations per year)" if per_year else "")
+        return Page(self._hydrate(ranking), offset, limit, title=title)
+
+    def best_markdown(self, page: Page) -> str:
+        """A best-of page as Markdown, ranks continuing from its offset."""
+        return best_of_markdown(page.title, [h.paper for h in page.hits], page.offset + 1)
+
+    def bibliography(self, page: Page) -> str:
+        """The papers of a page as a .bib file."""
+        return bibliography([h.paper for h in page.hits])
 
     def daily(
         self, kind: str = "daily", slug: str | None = None, limit: int = 25, offset: int = 0,

@@ -123,3 +123,9 @@ def test_the_paper_page_has_bibtex_and_a_citation_chart(client):
     bib = client.get("/api/papers/2404.00006/bibtex")
     assert bib.headers["content-type"].startswith("application/x-bibtex") and bib.text.startswith("@misc{")
     assert client.get("/api/papers/nope/bibtex").status_code == 404
+
+
+def test_best_of_by_category(client):
+    found = client.get("/api/best", params={"category": "cs.CL"}).json()["results"]
+    assert {r["arxiv_id"] for r in found} == {"2405.00001", "2405.00003", "2405.00004"}
+    assert "draw hands" in client.get("/best/2024", params={"category": "cs.CV"}).text

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -180,3 +181,28 @@ def test_feeds_escape_hostile_titles(server):
 
     rss = DET.fromstring(server.get("/search", params={"q": "hostile", "format": "rss"}).content)
     assert any("<script>" in (i.findtext("title") or "") for i in rss.iter("item"))  # as text, not markup
+
+
+def test_best_of_filters_normalise_and_exports(server):
+    raw = server.get("/api/best", params={"since": 2015, "limit": 20}).json()["results"]
+    per_year = server.get("/api/best", params={"since": 2015, "limit": 20, "normalise": "age"}).json()
+    assert per_year["title"].endswith("(citations per year)")
+    rates = [r["score"] for r in per_year["results"]]
+    assert rates == sorted(rates, reverse=True) and raw
+    top = per_year["results"][0]
+    assert top["score"] == pytest.approx(top["citations"] / (date.today().year - top["year"] + 1), abs=1e-3)
+    assert server.get("/api/best", params={"venue": "no such venue"}).json()["results"] == []
+    markdown = server.get("/best/2021", params={"limit": 3, "format": "markdown"})
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    assert markdown.text.startswith("# The best AI papers of 2021\n") and "## 1. LoRA" in markdown.text
+    bib = server.get("/best/2021", params={"limit": 3, "format": "bibtex"})
+    assert bib.text.count("@misc{") == 3 and "title = {{LoRA: Low-Rank Adaptation" in bib.text
+    page = server.get("/best", params={"normalise": "age", "category": "cs.CL"}).text
+    assert "citations per year" in page and 'value="cs.CL"' in page and "format=markdown" in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/best?normalise=weird", "/best?format=docx", "/api/best?normalise=x", "/best?venue=" + "v" * 300]
+)
+def test_bad_best_of_parameters_are_422(server, path):
+    assert server.get(path).status_code == 422

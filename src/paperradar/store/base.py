@@ -209,6 +209,10 @@ class Store(Protocol):
         """(paper id, listing day) of papers listed, signalled or citation-counted in [start, end]."""
         ...
 
+    def by_citations_per_year(self, filters: Filters, this_year: int, limit: int, offset: int = 0) -> Ranking:
+        """Papers with a count and a year by citations per year since publication (its year counts as one)."""
+        ...
+
     def newest_activity(self) -> date | None:
         """The newest day anything was listed or signalled."""
         ...

@@ -119,8 +119,13 @@ def best(
     until: Year = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    category: Annotated[str | None, Query(max_length=40, description="Only papers in this arXiv category.")] = None,
+    venue: Annotated[str | None, Query(max_length=200)] = None,
+    normalise: Annotated[str, Query(pattern="^(none|age)$", description="age: citations per year.")] = "none",
 ) -> dict:
-    page = _library(request).best(year=year, since=since, until=until, limit=limit, offset=offset)
+    filters = Filters(categories=(category,) if category else (), venue=venue or None)
+    page = _library(request).best(year=year, since=since, until=until, limit=limit, offset=offset, filters=filters,
+                                  normalise=normalise)  # fmt: skip
     return _results(page, ranked=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
@@ -70,17 +70,39 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
     return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history, "similar": similar})
 
 
+BestFormat = Annotated[
+    Literal["html", "rss", "atom", "markdown", "bibtex"], Query(alias="format", description="Page, feed or export.")
+]
+Text = Annotated[str | None, Query(max_length=200)]
+Normalise = Annotated[Literal["none", "age"], Query()]
+
+
+def _best(request: Request, fmt: str, context: dict, **asked) -> Response:
+    category, venue, normalise = context["category"], context["venue"], context["normalise"]
+    filters = Filters(categories=(category,) if category else (), venue=venue or None)
+    library = _library(request)
+    found = library.best(filters=filters, normalise=normalise, **asked)
+    if fmt == "markdown":
+        return PlainTextResponse(library.best_markdown(found), media_type="text/markdown; charset=utf-8")
+    if fmt == "bibtex":
+        return PlainTextResponse(library.bibliography(found), media_type="application/x-bibtex; charset=utf-8")
+    if fmt != "html":
+        return _feed(request, fmt, found.title, found)
+    return templates.TemplateResponse(request, "best.html", {"page": found, **context})
+
+
 @router.get("/best/{year}")
 def best_of_year(
     request: Request,
     year: Annotated[int, Path(ge=1000, le=3000)],
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    fmt: Format = "html",
+    category: Text = None,
+    venue: Text = None,
+    normalise: Normalise = "none",
+    fmt: BestFormat = "html",
 ) -> Response:
-    found = _library(request).best(year=year, limit=limit)
-    if fmt != "html":
-        return _feed(request, fmt, found.title, found)
-    return templates.TemplateResponse(request, "best.html", {"page": found, "year": year})
+    context = {"year": year, "category": category or "", "venue": venue or "", "normalise": normalise}
+    return _best(request, fmt, context, year=year, limit=limit)
 
 
 @router.get("/best")
@@ -89,12 +111,13 @@ def best(
     since: Year = None,
     until: Year = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    fmt: Format = "html",
+    category: Text = None,
+    venue: Text = None,
+    normalise: Normalise = "none",
+    fmt: BestFormat = "html",
 ) -> Response:
-    found = _library(request).best(since=since, until=until, limit=limit)
-    if fmt != "html":
-        return _feed(request, fmt, found.title, found)
-    return templates.TemplateResponse(request, "best.html", {"page": found, "since": since, "until": until})
+    context = {"since": since, "until": until, "category": category or "", "venue": venue or "", "normalise": normalise}
+    return _best(request, fmt, context, since=since, until=until, limit=limit)
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse)

@@ -98,3 +98,16 @@ class FeedMixin:
             for pid, count, source, day in rows:
                 found[pid].append(CitationCount(count, source or None, date.fromisoformat(day)))
         return dict(found)
+
+    def by_citations_per_year(
+        self, filters: Filters, this_year: int, limit: int, offset: int = 0
+    ) -> list[tuple[str, float]]:
+        # Age counts the publication year as one, so a paper from this year is divided by 1, not 0.
+        condition, params = where(filters)
+        rows = self._conn().execute(
+            "SELECT p.id, p.citations * 1.0 / MAX(1, ? - p.year + 1) AS rate FROM papers p "
+            f"WHERE p.citations IS NOT NULL AND p.year IS NOT NULL{condition} "
+            "ORDER BY rate DESC, p.pk LIMIT ? OFFSET ?",
+            (this_year, *params, limit, offset),
+        )
+        return [(pid, float(rate)) for pid, rate in rows]
