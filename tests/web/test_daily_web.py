@@ -129,3 +129,14 @@ def test_best_of_by_category(client):
     found = client.get("/api/best", params={"category": "cs.CL"}).json()["results"]
     assert {r["arxiv_id"] for r in found} == {"2405.00001", "2405.00003", "2405.00004"}
     assert "draw hands" in client.get("/best/2024", params={"category": "cs.CV"}).text
+
+
+def test_new_badges_mark_papers_listed_since_the_last_visit(client):
+    client.cookies.clear()  # earlier tests in this module were visits too
+    first = client.get("/daily/2024-05-01")
+    assert 'class="badge"' not in first.text  # a first visit: nothing to compare with
+    assert "seen=2024-05-01" in first.headers["set-cookie"] and "HttpOnly" in first.headers["set-cookie"]
+    later = client.get("/weekly/2024-W18").text  # the browser sends the cookie back
+    assert later.count('class="badge"') == 2  # the two papers of 3 May
+    client.cookies.set("seen", "not-a-date")
+    assert client.get("/").status_code == 200

@@ -41,14 +41,25 @@ def _render(request: Request, fmt: str, template: str, page: Page, context: dict
     return templates.TemplateResponse(request, template, {"page": page, **context})
 
 
+SEEN_COOKIE = "seen"  # the newest listing day this browser has been shown: "new" badges need no account
+
+
+def _seen(request: Request) -> date | None:
+    try:
+        return date.fromisoformat(request.cookies.get(SEEN_COOKIE, "")[:10])
+    except ValueError:
+        return None
+
+
 def _feed_page(request: Request, found: FeedPage, fmt: str, number: int, category: str | None) -> Response:
-    context = {
-        "feed": found,
-        "number": number,
-        "category": category or "",
-        "kind": found.period.kind if found.period else "daily",
-    }
-    return _render(request, fmt, "daily.html", found.page, context)
+    kind = found.period.kind if found.period else "daily"
+    seen = _seen(request)
+    context = {"feed": found, "number": number, "category": category or "", "kind": kind, "new_since": seen}
+    response = _render(request, fmt, "daily.html", found.page, context)
+    shown = [h.paper.listing_date for h in found.page.hits if h.paper.listing_date]
+    if fmt == "html" and shown and (seen is None or max(shown) > seen):
+        response.set_cookie(SEEN_COOKIE, max(shown).isoformat(), max_age=365 * 86400, httponly=True, samesite="lax")
+    return response
 
 
 @pages.get("/")
