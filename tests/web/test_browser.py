@@ -145,3 +145,28 @@ def test_every_control_has_a_label(page, base_url):
             ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)"
         )
         assert unlabelled == [], path
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    """Screenshots of each page, kept with pytest's temporary folders (the last three runs)."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def test_a_visitor_opens_a_paper_a_best_of_list_and_a_feed(page, base_url, screenshots):
+    import defusedxml.ElementTree as DET
+
+    page.goto(base_url + "/daily/2024-05-01")
+    page.screenshot(path=str(screenshots / "daily.png"), full_page=True)
+    page.get_by_role("link", name="Diffusion models that draw hands").click()
+    page.wait_for_url("**/papers/2405.00002")
+    assert "@misc{lovelace2024diffusion," in page.locator("pre.bibtex").inner_text()
+    page.screenshot(path=str(screenshots / "paper.png"), full_page=True)
+    page.goto(base_url + "/best/2024?category=cs.CL")
+    assert page.locator("article.paper").count() == 3
+    page.screenshot(path=str(screenshots / "best.png"), full_page=True)
+    page.goto(base_url + "/trending?window=month")
+    page.screenshot(path=str(screenshots / "trending.png"), full_page=True)
+    href = page.locator('link[rel=alternate][type="application/rss+xml"]').get_attribute("href")
+    items = DET.fromstring(httpx.get(base_url + href).content).findall("channel/item")
+    assert "+40 citations this month (openalex)" in " ".join(i.findtext("description") or "" for i in items)
