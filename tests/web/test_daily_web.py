@@ -101,7 +101,8 @@ def test_hostile_titles_are_escaped_in_pages_and_feeds(client):
     [
         "/daily/2024-13-45", "/daily/yesterday", "/weekly/2024-W99", "/monthly/2024", "/daily/" + "9" * 5000,
         "/trending?window=year", "/trending?day=nope", "/?format=pdf", "/?page=0", "/api/daily/2024-02-30",
-        "/api/trending?limit=0", "/api/weekly/%00", "/?category=" + "x" * 100,
+        "/api/trending?limit=0", "/api/weekly/%00", "/?category=" + "x" * 100, "/trending?day=0001-01-01",
+        "/api/trending?day=9999-12-31", "/monthly/9999-12", "/weekly/0001-W01", "/api/daily/0001-01-01",
     ],
 )  # fmt: skip
 def test_bad_input_is_4xx_never_500(client, path):

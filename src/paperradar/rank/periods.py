@@ -48,6 +48,8 @@ class Period:
             if match is None:
                 raise ValueError
             numbers = [int(part) for part in match.groups()]
+            if not 1000 <= numbers[0] <= 3000:  # keeps date arithmetic far from year 1 and 9999
+                raise ValueError
             if checked == "daily":
                 day = date(*numbers)
             elif checked == "weekly":

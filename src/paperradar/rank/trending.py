@@ -39,6 +39,8 @@ class Window:
     def of(cls, name: str, end: date) -> Window:
         if name not in WINDOW_DAYS:
             raise InputError(f"window: must be day, week or month, got {name[:20]!r}")
+        if not 1000 <= end.year <= 3000:  # keeps date arithmetic far from year 1 and 9999
+            raise InputError(f"day: must be between the years 1000 and 3000, got {end.isoformat()}")
         return cls(name, end)
 
     @property
