@@ -16,7 +16,12 @@ from paperradar.ingest import ImportSummary, import_records
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
 from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.signal import CitationSnapshot, Signal
+from paperradar.rank import daily as feeds
 from paperradar.rank.best import BestOfRange, best_of
+from paperradar.rank.bibtex import bibliography, bibtex
+from paperradar.rank.markdown import best_of_markdown
+from paperradar.rank.periods import Period
+from paperradar.rank.trending import Trend, Weights, Window
 from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
 from paperradar.search.query import parse
@@ -41,12 +46,15 @@ class Hit:
     paper: Paper
     score: float
     found_by: tuple[str, ...] = ()  # for search results: the retrievers that returned the paper
+    why: tuple[str, ...] = ()  # for trending and the daily feed: what the score is made of
 
     def to_dict(self) -> dict[str, object]:
         """A result as the CLI's --json and the JSON API both print it: the paper plus its score."""
         data: dict[str, object] = {**self.paper.to_dict(), "score": round(self.score, 6)}
         if self.found_by:
             data["found_by"] = list(self.found_by)
+        if self.why:
+            data["why"] = list(self.why)
         return data
 
 
@@ -58,6 +66,17 @@ class Page:
     offset: int
     limit: int
     title: str = ""
+    total: int | None = None  # how many there are in all, where that is known cheaply
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One page of a period's papers, with the nearest periods before and after that have papers."""
+
+    page: Page
+    period: Period | None
+    previous: Period | None
+    next: Period | None
 
 
 def _check_limit(limit: int, offset: int = 0) -> None:
@@ -201,6 +220,10 @@ class Library:
             raise PaperNotFound(f"no paper with id {key[:100]!r}", hint="try `paperradar search`")
         return papers[0]
 
+    def bibtex(self, key: str) -> str:
+        """A paper as a BibTeX entry, to cite it."""
+        return bibtex(self.paper(key))
+
     def latest(self, limit: int = 25, offset: int = 0, filters: Filters | None = None) -> Page:
         _check_limit(limit, offset)
         return Page(self._hydrate(self.store.latest(filters or Filters(), limit, offset)), offset, limit)
@@ -214,11 +237,61 @@ class Library:
         limit: int = 100,
         offset: int = 0,
         filters: Filters | None = None,
+        normalise: str | None = None,
     ) -> Page:
+        """Most cited papers of a range of years; `normalise="age"` ranks by citations per year."""
         _check_limit(limit, offset)
+        if normalise not in (None, "", "none", "age"):
+            raise InputError(f"normalise: must be age or none, got {str(normalise)[:20]!r}")
         years = BestOfRange.of(year, since, until)
-        ranking = best_of(self.store, years, filters or Filters(), limit, offset)
-        return Page(self._hydrate(ranking), offset, limit, title=years.title)
+        per_year = date.today().year if normalise == "age" else None
+        ranking = best_of(self.store, years, filters or Filters(), limit, offset, per_year_to=per_year)
+        title = years.title + (" (citations per year)" if per_year else "")
+        return Page(self._hydrate(ranking), offset, limit, title=title)
+
+    def best_markdown(self, page: Page) -> str:
+        """A best-of page as Markdown, ranks continuing from its offset."""
+        return best_of_markdown(page.title, [h.paper for h in page.hits], page.offset + 1)
+
+    def bibliography(self, page: Page) -> str:
+        """The papers of a page as a .bib file."""
+        return bibliography([h.paper for h in page.hits])
+
+    def daily(
+        self, kind: str = "daily", slug: str | None = None, limit: int = 25, offset: int = 0,
+        filters: Filters | None = None,
+    ) -> FeedPage:  # fmt: skip
+        """Papers listed in a day, ISO week or month (the newest with papers when `slug` is None), by trend."""
+        _check_limit(limit, offset)
+        filters = filters or Filters()
+        period = Period.parse(kind, slug) if slug else feeds.newest_period(self.store, kind, filters)
+        if period is None:
+            return FeedPage(Page([], offset, limit, total=0), None, None, None)
+        found = feeds.feed(self.store, period, self._weights(), filters)
+        page = self._hydrate_trends(found.trends, limit, offset, period.title)
+        return FeedPage(page, period, found.previous, found.next)
+
+    def trending(
+        self, window: str = "week", day: date | None = None, limit: int = 25, offset: int = 0,
+        filters: Filters | None = None,
+    ) -> Page:  # fmt: skip
+        """Papers trending over a day, week or month ending on `day` (default: today, or the newest data)."""
+        _check_limit(limit, offset)
+        end = day or feeds.default_day(self.store, date.today())
+        span = Window.of(window, end)
+        trends = feeds.trending(self.store, span, self._weights(), filters or Filters())
+        return self._hydrate_trends(trends, limit, offset, f"Trending {span.phrase} (to {end.isoformat()})")
+
+    def _weights(self) -> Weights:
+        s = self.settings
+        return Weights(s.trending_weight_upvotes, s.trending_weight_stars, s.trending_weight_citations,
+                       s.trending_weight_recency, s.trending_half_life_days)  # fmt: skip
+
+    def _hydrate_trends(self, trends: list[Trend], limit: int, offset: int, title: str) -> Page:
+        shown = trends[offset : offset + limit]
+        papers = {p.id: p for p in self.store.papers([t.paper_id for t in shown])}
+        hits = [Hit(papers[t.paper_id], t.score, why=t.reasons) for t in shown if t.paper_id in papers]
+        return Page(hits, offset, limit, title=title, total=len(trends))
 
     def stats(self) -> Stats:
         return self.store.stats()

@@ -81,6 +81,23 @@ class Settings(BaseSettings):
         default="03:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker refreshes stale citation counts."
     )
 
+    # -- trending (docs/trending.md) ---------------------------------------------------------------
+    trending_weight_upvotes: float = Field(
+        default=1.0, ge=0, le=100, description="Trending: weight of log(1 + Hugging Face upvotes)."
+    )
+    trending_weight_stars: float = Field(
+        default=0.5, ge=0, le=100, description="Trending: weight of log(1 + GitHub stars of the paper's code)."
+    )
+    trending_weight_citations: float = Field(
+        default=1.0, ge=0, le=100, description="Trending: weight of log(1 + citations gained in the window)."
+    )
+    trending_weight_recency: float = Field(
+        default=1.0, ge=0, le=100, description="Trending: weight of the decayed age of the paper's listing."
+    )
+    trending_half_life_days: float = Field(
+        default=3.0, gt=0, le=365, description="Trending: days after which a signal or listing counts half."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -65,7 +66,8 @@ def server(seeded_db: Path, tmp_path_factory) -> Iterator[httpx.Client]:
 def test_home_lists_papers(server):
     page = server.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert page.text.count('class="paper"') == 25
+    assert page.text.count('class="paper"') == 25  # the seed has no listing dates: the newest papers
+    assert server.get("/latest").text.count('class="paper"') == 25
 
 
 def test_search_page_and_api_agree(server):
@@ -159,3 +161,48 @@ def test_similar_papers_in_the_api_and_on_the_paper_page(server):
     assert server.get("/api/papers/nope/similar").status_code == 404
     page = server.get(f"/papers/{paper['id']}").text
     assert "Similar papers" in page and similar[0]["title"].split(":")[0] in page
+
+
+@pytest.mark.parametrize("path", ["/search?q=lottery+ticket", "/best/2021?limit=5", "/best?since=2015", "/latest"])
+def test_search_best_and_latest_have_valid_feeds(server, path):
+    import defusedxml.ElementTree as DET
+
+    page = server.get(path).text
+    assert 'rel="alternate" type="application/rss+xml"' in page
+    rss = DET.fromstring(server.get(path + ("&" if "?" in path else "?") + "format=rss").content)
+    items = rss.findall("channel/item")
+    assert rss.get("version") == "2.0" and items and all(i.findtext("title") and i.findtext("link") for i in items)
+    atom = DET.fromstring(server.get(path + ("&" if "?" in path else "?") + "format=atom").content)
+    assert atom.findall("{http://www.w3.org/2005/Atom}entry")
+
+
+def test_feeds_escape_hostile_titles(server):
+    import defusedxml.ElementTree as DET
+
+    rss = DET.fromstring(server.get("/search", params={"q": "hostile", "format": "rss"}).content)
+    assert any("<script>" in (i.findtext("title") or "") for i in rss.iter("item"))  # as text, not markup
+
+
+def test_best_of_filters_normalise_and_exports(server):
+    raw = server.get("/api/best", params={"since": 2015, "limit": 20}).json()["results"]
+    per_year = server.get("/api/best", params={"since": 2015, "limit": 20, "normalise": "age"}).json()
+    assert per_year["title"].endswith("(citations per year)")
+    rates = [r["score"] for r in per_year["results"]]
+    assert rates == sorted(rates, reverse=True) and raw
+    top = per_year["results"][0]
+    assert top["score"] == pytest.approx(top["citations"] / (date.today().year - top["year"] + 1), abs=1e-3)
+    assert server.get("/api/best", params={"venue": "no such venue"}).json()["results"] == []
+    markdown = server.get("/best/2021", params={"limit": 3, "format": "markdown"})
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    assert markdown.text.startswith("# The best AI papers of 2021\n") and "## 1. LoRA" in markdown.text
+    bib = server.get("/best/2021", params={"limit": 3, "format": "bibtex"})
+    assert bib.text.count("@misc{") == 3 and "title = {{LoRA: Low-Rank Adaptation" in bib.text
+    page = server.get("/best", params={"normalise": "age", "category": "cs.CL"}).text
+    assert "citations per year" in page and 'value="cs.CL"' in page and "format=markdown" in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/best?normalise=weird", "/best?format=docx", "/api/best?normalise=x", "/best?venue=" + "v" * 300]
+)
+def test_bad_best_of_parameters_are_422(server, path):
+    assert server.get(path).status_code == 422

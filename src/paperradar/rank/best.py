@@ -39,10 +39,16 @@ class BestOfRange:
         return "The best AI papers"
 
 
-def best_of(store: Store, years: BestOfRange, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+def best_of(store: Store, years: BestOfRange, filters: Filters, limit: int, offset: int = 0,
+            per_year_to: int | None = None) -> Ranking:  # fmt: skip
     """Papers ranked by citation count, most cited first; ties go to the paper known longest.
+    With `per_year_to` (this year), by citations per year since publication instead, which lets a
+    strong recent paper stand beside an old classic.
 
-    A paper with no year is only left out when the range has a bound: an all-time list includes it.
+    A paper with no year is only left out when the range has a bound (or when normalising by age):
+    an all-time list includes it.
     """
     scoped = replace(filters, year_from=years.since, year_to=years.until)
+    if per_year_to is not None:
+        return store.by_citations_per_year(scoped, per_year_to, limit, offset)
     return store.by_citations(scoped, limit, offset)

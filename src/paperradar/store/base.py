@@ -197,6 +197,36 @@ class Store(Protocol):
         """Remember where a sync got to; call inside the transaction that wrote what it fetched."""
         ...
 
+    # -- the daily feed and trending (store/sqlite/feed.py) ------------------------
+    def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
+        """(paper id, day) of papers whose listing day (else publication day) is in [start, end], newest first."""
+        ...
+
+    def listing_day(self, before: date | None = None, after: date | None = None,
+                    filters: Filters | None = None) -> date | None:  # fmt: skip
+        """The nearest listing day before `before` or after `after`; with neither, the newest one."""
+        ...
+
+    def active(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date | None]]:
+        """(paper id, listing day) of papers listed, signalled or citation-counted in [start, end]."""
+        ...
+
+    def by_citations_per_year(self, filters: Filters, this_year: int, limit: int, offset: int = 0) -> Ranking:
+        """Papers with a count and a year by citations per year since publication (its year counts as one)."""
+        ...
+
+    def newest_activity(self) -> date | None:
+        """The newest day anything was listed or signalled."""
+        ...
+
+    def signals_of(self, ids: Sequence[str], kinds: Sequence[str], until: date) -> dict[str, list[Signal]]:
+        """Signals of these kinds read up to `until`, per paper, oldest first (one batch read)."""
+        ...
+
+    def snapshots_of(self, ids: Sequence[str], until: date) -> dict[str, list[CitationCount]]:
+        """Dated citation snapshots up to `until`, per paper, oldest first (one batch read)."""
+        ...
+
 
 @dataclass(slots=True)
 class SyncState:

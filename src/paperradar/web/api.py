@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
@@ -87,6 +88,17 @@ def similar(
     return _results(_library(request).similar(paper_id, limit=limit, filters=filters, focus=focus))
 
 
+@router.get(
+    "/papers/{paper_id:path}/bibtex",
+    summary="One paper as a BibTeX entry",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"application/x-bibtex": {"example": "@misc{hu2021lora,\n  title = {{LoRA}}\n}"}}}},
+)
+def bibtex(request: Request, paper_id: str) -> Response:
+    entry = _library(request).bibtex(paper_id)
+    return PlainTextResponse(entry, media_type="application/x-bibtex; charset=utf-8")
+
+
 @router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI")
 def paper(request: Request, paper_id: str) -> dict:
     library = _library(request)
@@ -107,8 +119,13 @@ def best(
     until: Year = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    category: Annotated[str | None, Query(max_length=40, description="Only papers in this arXiv category.")] = None,
+    venue: Annotated[str | None, Query(max_length=200)] = None,
+    normalise: Annotated[str, Query(pattern="^(none|age)$", description="age: citations per year.")] = "none",
 ) -> dict:
-    page = _library(request).best(year=year, since=since, until=until, limit=limit, offset=offset)
+    filters = Filters(categories=(category,) if category else (), venue=venue or None)
+    page = _library(request).best(year=year, since=since, until=until, limit=limit, offset=offset, filters=filters,
+                                  normalise=normalise)  # fmt: skip
     return _results(page, ranked=True)
 
 

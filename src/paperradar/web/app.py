@@ -18,7 +18,7 @@ from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.settings import Settings
-from paperradar.web import api, pages
+from paperradar.web import api, daily, pages
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -51,7 +51,9 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.state.library = library or Library.open(settings)
     app.state.settings = settings
     app.include_router(api.router)
+    app.include_router(daily.api)
     app.include_router(pages.router)
+    app.include_router(daily.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

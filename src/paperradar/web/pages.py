@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
-from paperradar.service import Library
+from paperradar.service import Library, Page
+from paperradar.web.daily import Format
+from paperradar.web.feeds import feed_response
 from paperradar.web.templating import templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -25,10 +27,17 @@ def _page_size(request: Request) -> int:
     return request.app.state.settings.page_size
 
 
-@router.get("/")
-def home(request: Request, page: PageNumber = 1) -> HTMLResponse:
+def _feed(request: Request, fmt: str, title: str, page: Page) -> Response:
+    page_url = str(request.url.remove_query_params("format"))
+    return feed_response(fmt, title, page_url, str(request.base_url).rstrip("/"), page.hits)
+
+
+@router.get("/latest")
+def latest(request: Request, page: PageNumber = 1, fmt: Format = "html") -> Response:
     size = _page_size(request)
     found = _library(request).latest(limit=size, offset=(page - 1) * size)
+    if fmt != "html":
+        return _feed(request, fmt, "Latest papers", found)
     return templates.TemplateResponse(request, "index.html", {"page": found, "number": page})
 
 
@@ -39,9 +48,12 @@ def search(
     mode: SearchMode = SearchMode.HYBRID,
     year: Year = None,
     page: PageNumber = 1,
-) -> HTMLResponse:
+    fmt: Format = "html",
+) -> Response:
     size = _page_size(request)
     found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=Filters.for_year(year), mode=mode)
+    if fmt != "html":
+        return _feed(request, fmt, f"Search: {q[:200]}", found)
     context = {"q": q, "mode": mode.value, "modes": [m.value for m in SearchMode], "year": year}
     return templates.TemplateResponse(request, "search.html", {**context, "page": found, "number": page})
 
@@ -58,12 +70,39 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
     return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history, "similar": similar})
 
 
+BestFormat = Annotated[
+    Literal["html", "rss", "atom", "markdown", "bibtex"], Query(alias="format", description="Page, feed or export.")
+]
+Text = Annotated[str | None, Query(max_length=200)]
+Normalise = Annotated[Literal["none", "age"], Query()]
+
+
+def _best(request: Request, fmt: str, context: dict, **asked) -> Response:
+    category, venue, normalise = context["category"], context["venue"], context["normalise"]
+    filters = Filters(categories=(category,) if category else (), venue=venue or None)
+    library = _library(request)
+    found = library.best(filters=filters, normalise=normalise, **asked)
+    if fmt == "markdown":
+        return PlainTextResponse(library.best_markdown(found), media_type="text/markdown; charset=utf-8")
+    if fmt == "bibtex":
+        return PlainTextResponse(library.bibliography(found), media_type="application/x-bibtex; charset=utf-8")
+    if fmt != "html":
+        return _feed(request, fmt, found.title, found)
+    return templates.TemplateResponse(request, "best.html", {"page": found, **context})
+
+
 @router.get("/best/{year}")
 def best_of_year(
-    request: Request, year: Annotated[int, Path(ge=1000, le=3000)], limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> HTMLResponse:
-    found = _library(request).best(year=year, limit=limit)
-    return templates.TemplateResponse(request, "best.html", {"page": found, "year": year})
+    request: Request,
+    year: Annotated[int, Path(ge=1000, le=3000)],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    category: Text = None,
+    venue: Text = None,
+    normalise: Normalise = "none",
+    fmt: BestFormat = "html",
+) -> Response:
+    context = {"year": year, "category": category or "", "venue": venue or "", "normalise": normalise}
+    return _best(request, fmt, context, year=year, limit=limit)
 
 
 @router.get("/best")
@@ -72,9 +111,13 @@ def best(
     since: Year = None,
     until: Year = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> HTMLResponse:
-    found = _library(request).best(since=since, until=until, limit=limit)
-    return templates.TemplateResponse(request, "best.html", {"page": found, "since": since, "until": until})
+    category: Text = None,
+    venue: Text = None,
+    normalise: Normalise = "none",
+    fmt: BestFormat = "html",
+) -> Response:
+    context = {"since": since, "until": until, "category": category or "", "venue": venue or "", "normalise": normalise}
+    return _best(request, fmt, context, since=since, until=until, limit=limit)
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse)

@@ -6,12 +6,16 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from paperradar.rank.bibtex import bibtex
 from paperradar.rank.markdown import citation_line, format_count
+from paperradar.web.chart import citation_chart
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True  # every value from a paper or a user is escaped, in every template
 templates.env.filters["count"] = format_count
 templates.env.filters["citation_line"] = citation_line
+templates.env.filters["bibtex"] = bibtex
+templates.env.filters["citation_chart"] = citation_chart
 
 
 def _authors(names: list[str], most: int = 6) -> str:

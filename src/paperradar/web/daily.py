@@ -1,0 +1,135 @@
+"""The daily feed and trending: pages, their JSON and their feeds, from the same Library calls."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from paperradar.models import Filters
+from paperradar.service import FeedPage, Library, Page
+from paperradar.web.feeds import feed_response
+from paperradar.web.templating import templates
+
+pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+api = APIRouter(prefix="/api", tags=["api"])
+
+WindowName = Literal["day", "week", "month"]
+Format = Annotated[Literal["html", "rss", "atom"], Query(alias="format", description="html, rss or atom.")]
+Category = Annotated[str | None, Query(max_length=40, description="Only papers in this arXiv category.")]
+PageNumber = Annotated[int, Query(ge=1, le=1000)]
+Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.")]
+Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).")]
+Slug = Annotated[str, Query(max_length=20)]
+
+
+def _library(request: Request) -> Library:
+    return request.app.state.library
+
+
+def _filters(category: str | None) -> Filters:
+    return Filters(categories=(category,) if category else ())
+
+
+def _render(request: Request, fmt: str, template: str, page: Page, context: dict[str, Any]) -> Response:
+    if fmt != "html":
+        base = str(request.base_url).rstrip("/")
+        return feed_response(fmt, page.title, str(request.url.remove_query_params("format")), base, page.hits)
+    return templates.TemplateResponse(request, template, {"page": page, **context})
+
+
+SEEN_COOKIE = "seen"  # the newest listing day this browser has been shown: "new" badges need no account
+
+
+def _seen(request: Request) -> date | None:
+    try:
+        return date.fromisoformat(request.cookies.get(SEEN_COOKIE, "")[:10])
+    except ValueError:
+        return None
+
+
+def _feed_page(request: Request, found: FeedPage, fmt: str, number: int, category: str | None) -> Response:
+    kind = found.period.kind if found.period else "daily"
+    seen = _seen(request)
+    context = {"feed": found, "number": number, "category": category or "", "kind": kind, "new_since": seen}
+    response = _render(request, fmt, "daily.html", found.page, context)
+    shown = [h.paper.listing_date for h in found.page.hits if h.paper.listing_date]
+    if fmt == "html" and shown and (seen is None or max(shown) > seen):
+        response.set_cookie(SEEN_COOKIE, max(shown).isoformat(), max_age=365 * 86400, httponly=True, samesite="lax")
+    return response
+
+
+@pages.get("/")
+def home(request: Request, category: Category = None, page: PageNumber = 1, fmt: Format = "html") -> Response:
+    size = request.app.state.settings.page_size
+    found = _library(request).daily(limit=size, offset=(page - 1) * size, filters=_filters(category))
+    if found.period is None and not category:  # no listing dates (e.g. the demo corpus): newest papers instead
+        latest = _library(request).latest(limit=size, offset=(page - 1) * size)
+        return _render(request, fmt, "index.html", replace(latest, title="Latest papers"), {"number": page})
+    return _feed_page(request, found, fmt, page, category)
+
+
+def _period_page(kind: str):
+    def period(request: Request, slug: str, category: Category = None, page: PageNumber = 1,
+               fmt: Format = "html") -> Response:  # fmt: skip
+        size = request.app.state.settings.page_size
+        found = _library(request).daily(kind, slug[:20], limit=size, offset=(page - 1) * size,
+                                        filters=_filters(category))  # fmt: skip
+        return _feed_page(request, found, fmt, page, category)
+
+    return period
+
+
+@pages.get("/trending")
+def trending(request: Request, window: WindowName = "week", day: date | None = None, category: Category = None,
+             page: PageNumber = 1, fmt: Format = "html") -> Response:  # fmt: skip
+    size = request.app.state.settings.page_size
+    found = _library(request).trending(window, day, limit=size, offset=(page - 1) * size, filters=_filters(category))
+    context = {"window": window, "number": page, "category": category or ""}
+    return _render(request, fmt, "trending.html", found, context)
+
+
+def _feed_json(found: FeedPage) -> dict[str, Any]:
+    page = found.page
+    return {
+        "title": page.title,
+        "period": found.period and {"kind": found.period.kind, "slug": found.period.slug,
+                                    "start": found.period.start.isoformat(), "end": found.period.end.isoformat()},
+        "previous": found.previous.slug if found.previous else None,
+        "next": found.next.slug if found.next else None,
+        "total": page.total,
+        "results": [hit.to_dict() for hit in page.hits],
+        "offset": page.offset,
+        "limit": page.limit,
+    }  # fmt: skip
+
+
+@api.get("/daily", summary="Papers of the newest day with papers, best first, each with `why`")
+def api_newest(request: Request, category: Category = None, limit: Limit = 25, offset: Offset = 0) -> dict:
+    return _feed_json(_library(request).daily(limit=limit, offset=offset, filters=_filters(category)))
+
+
+def _period_api(kind: str):
+    def api_period(request: Request, slug: str, category: Category = None, limit: Limit = 25,
+                   offset: Offset = 0) -> dict:  # fmt: skip
+        found = _library(request).daily(kind, slug[:20], limit=limit, offset=offset, filters=_filters(category))
+        return _feed_json(found)
+
+    return api_period
+
+
+for _kind, _example in (("daily", "YYYY-MM-DD"), ("weekly", "YYYY-Www"), ("monthly", "YYYY-MM")):
+    pages.add_api_route(f"/{_kind}/{{slug}}", _period_page(_kind), methods=["GET"])
+    _summary = f"Papers listed in one period ({_example}), best first, each with `why`"
+    api.add_api_route(f"/{_kind}/{{slug}}", _period_api(_kind), methods=["GET"], summary=_summary)
+
+
+@api.get("/trending", summary="Trending papers over a day, week or month, each with `why`")
+def api_trending(request: Request, window: WindowName = "week", day: date | None = None, category: Category = None,
+                 limit: Limit = 25, offset: Offset = 0) -> dict:  # fmt: skip
+    found = _library(request).trending(window, day, limit=limit, offset=offset, filters=_filters(category))
+    results = [hit.to_dict() for hit in found.hits]
+    return {"title": found.title, "total": found.total, "results": results, "offset": offset, "limit": limit}

@@ -1,0 +1,81 @@
+"""RSS 2.0 and Atom feeds of any list of hits, built with ElementTree (which escapes every value)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
+from xml.etree import ElementTree as ET
+
+from fastapi.responses import Response
+
+from paperradar.models import Paper
+from paperradar.service import Hit
+
+FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+ATOM = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 cannot carry at all, escaped or not: a title holding one would break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _when(paper: Paper) -> datetime:
+    day = paper.listing_date or paper.published or (date(paper.year, 1, 1) if paper.year else date(1970, 1, 1))
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _link(base: str, paper: Paper) -> str:
+    return f"{base}/papers/{paper.id}"
+
+
+def _summary(hit: Hit) -> str:
+    why = "; ".join(hit.why)
+    return (f"{why}\n\n" if why else "") + hit.paper.abstract
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    element.text = _NOT_XML.sub("", text)
+    return element
+
+
+def rss(title: str, page_url: str, base: str, hits: list[Hit]) -> bytes:
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(root, "channel")
+    _text(channel, "title", f"{title} · paperradar")
+    _text(channel, "link", page_url)
+    _text(channel, "description", title)
+    for hit in hits:
+        item = ET.SubElement(channel, "item")
+        _text(item, "title", hit.paper.title)
+        _text(item, "link", _link(base, hit.paper))
+        _text(item, "guid", _link(base, hit.paper), isPermaLink="true")
+        _text(item, "description", _summary(hit))
+        _text(item, "pubDate", format_datetime(_when(hit.paper)))
+        for name in hit.paper.authors[:20]:
+            _text(item, "category", name, domain="author")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def atom(title: str, page_url: str, base: str, hits: list[Hit]) -> bytes:
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    _text(root, f"{{{ATOM}}}title", f"{title} · paperradar")
+    _text(root, f"{{{ATOM}}}id", page_url)
+    ET.SubElement(root, f"{{{ATOM}}}link", {"rel": "self", "href": page_url})
+    newest = max((_when(h.paper) for h in hits), default=datetime(1970, 1, 1, tzinfo=UTC))
+    _text(root, f"{{{ATOM}}}updated", newest.isoformat())
+    for hit in hits:
+        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
+        _text(entry, f"{{{ATOM}}}title", hit.paper.title)
+        _text(entry, f"{{{ATOM}}}id", _link(base, hit.paper))
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"href": _link(base, hit.paper)})
+        _text(entry, f"{{{ATOM}}}updated", _when(hit.paper).isoformat())
+        for name in hit.paper.authors[:20] or ["unknown"]:
+            _text(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name", name)
+        _text(entry, f"{{{ATOM}}}summary", _summary(hit))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def feed_response(fmt: str, title: str, page_url: str, base: str, hits: list[Hit]) -> Response:
+    body = (rss if fmt == "rss" else atom)(title, page_url, base, hits)
+    return Response(body, media_type=FORMATS[fmt])

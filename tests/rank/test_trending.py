@@ -1,0 +1,78 @@
+"""The trending formula: decay, citation velocity, and the reasons each entry gives."""
+
+from datetime import date
+
+import pytest
+
+from paperradar.errors import InputError
+from paperradar.models import CitationCount
+from paperradar.models.signal import Signal
+from paperradar.rank.periods import Period
+from paperradar.rank.trending import Evidence, Weights, Window, citation_gain, rank, trend
+
+END = date(2024, 5, 10)
+
+
+def test_upvotes_stars_and_listing_explain_the_score():
+    evidence = Evidence(
+        "p", date(2024, 5, 8),
+        [Signal("huggingface", "hf_upvotes", 12, END), Signal("huggingface", "github_stars", 340, END)],
+    )  # fmt: skip
+    result = trend(evidence, Window.of("week", END), Weights())
+    assert result.reasons == ("12 Hugging Face upvotes", "340 GitHub stars", "listed 2 days ago")
+    assert result.score == pytest.approx(sum(result.parts.values()))
+
+
+def test_older_signals_count_less_by_the_half_life():
+    fresh = trend(Evidence("a", signals=[Signal("hf", "hf_upvotes", 50, END)]), Window.of("week", END), Weights())
+    old = Evidence("b", signals=[Signal("hf", "hf_upvotes", 50, date(2024, 5, 7))])
+    assert trend(old, Window.of("week", END), Weights()).score == pytest.approx(fresh.score / 2)
+
+
+def test_signals_outside_the_window_do_not_count():
+    evidence = Evidence("a", signals=[Signal("hf", "hf_upvotes", 50, date(2024, 5, 1))])
+    assert trend(evidence, Window.of("week", END), Weights()).score == 0
+
+
+def test_citation_velocity_is_the_gain_within_the_window_per_source():
+    snapshots = [
+        CitationCount(10, "openalex", date(2024, 4, 1)),
+        CitationCount(50, "openalex", date(2024, 5, 9)),
+        CitationCount(900, "s2", date(2024, 5, 9)),  # one read of another source: no gain known
+    ]
+    assert citation_gain(snapshots, Window.of("month", END)) == (40, "openalex")
+    reasons = trend(Evidence("a", snapshots=snapshots), Window.of("month", END), Weights()).reasons
+    assert reasons == ("+40 citations this month (openalex)",)
+
+
+def test_weights_change_the_order():
+    upvoted = Evidence("up", signals=[Signal("hf", "hf_upvotes", 100, END)])
+    cited = Evidence("cited", snapshots=[CitationCount(0, "x", date(2024, 5, 5)), CitationCount(60, "x", END)])
+    window = Window.of("week", END)
+    assert [t.paper_id for t in rank([upvoted, cited], window, Weights())] == ["up", "cited"]
+    assert [t.paper_id for t in rank([upvoted, cited], window, Weights(citations=5))] == ["cited", "up"]
+
+
+def test_bad_window_is_an_input_error():
+    with pytest.raises(InputError, match="window"):
+        Window.of("year", END)
+
+
+@pytest.mark.parametrize(
+    ("kind", "slug", "start", "end"),
+    [
+        ("daily", "2024-05-31", date(2024, 5, 31), date(2024, 5, 31)),
+        ("weekly", "2024-W22", date(2024, 5, 27), date(2024, 6, 2)),
+        ("monthly", "2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("weekly", "2020-W53", date(2020, 12, 28), date(2021, 1, 3)),
+    ],
+)
+def test_periods_parse_and_round_trip(kind, slug, start, end):
+    period = Period.parse(kind, slug)
+    assert (period.start, period.end, period.slug) == (start, end, slug)
+
+
+@pytest.mark.parametrize("slug", ["2024-13-01", "2024-02-30", "yesterday", "", "2021-W53", "9" * 40])
+def test_bad_period_slugs_are_input_errors(slug):
+    with pytest.raises(InputError):
+        Period.parse("daily" if slug.count("-") == 2 else "weekly", slug)
