@@ -16,10 +16,14 @@ def open_store(url: str) -> Store:
         from paperradar.store.sqlite import SQLiteStore
 
         return SQLiteStore(":memory:")
+    if url.startswith(("postgresql://", "postgres://")):
+        from paperradar.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     scheme = url.split(":", 1)[0] if ":" in url else url
     raise ConfigError(
         f"PAPERRADAR_DATABASE_URL: unsupported database URL scheme {scheme!r}",
-        hint="use sqlite:///path/to/paperradar.db",
+        hint="use sqlite:///path/to/paperradar.db or postgresql://user@host/dbname",
     )
 
 
