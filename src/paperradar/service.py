@@ -25,6 +25,7 @@ from paperradar.settings import Settings
 from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
 from paperradar.store import Stats, Store, open_store
+from paperradar.store import migrate as migrate_database
 from paperradar.sync import LiveConfig, SyncSummary
 from paperradar.sync.arxiv import sync_oai, sync_query
 from paperradar.sync.citations import sync_citations
@@ -79,6 +80,11 @@ class Library:
     @classmethod
     def open(cls, settings: Settings) -> Library:
         return cls(settings, open_store(settings.database))
+
+    @staticmethod
+    def migrate(settings: Settings) -> list[str]:
+        """Bring the database's schema up to date without opening a library; returns the migrations applied."""
+        return migrate_database(settings.database)
 
     def close(self) -> None:
         self.store.close()

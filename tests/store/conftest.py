@@ -114,3 +114,13 @@ def seeded_library(request: pytest.FixtureRequest) -> Iterator[Library]:
     yield lib
     lib.close()
     _drop(name)
+
+
+@pytest.fixture
+def new_postgres_database(postgres_prefix: str):
+    """Make an empty database (no schema) named after this session; dropped with the session's others."""
+
+    def make(suffix: str) -> str:
+        return _create(f"{postgres_prefix}_{suffix}_{secrets.token_hex(3)}")
+
+    return make

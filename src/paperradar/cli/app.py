@@ -124,6 +124,16 @@ def reindex(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 
 @app.command()
+def migrate(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Create or upgrade the database schema (SQLite or PostgreSQL); other commands do it on open too."""
+    applied = Library.migrate(ctx.obj["settings"])
+    if as_json:
+        _print_json({"applied": applied})
+    else:
+        typer.echo(f"Applied {', '.join(applied)}." if applied else "The schema is up to date.")
+
+
+@app.command()
 def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Load the bundled demo corpus (450 seed papers) if the database is empty, and embed it."""
     library = _library(ctx)
