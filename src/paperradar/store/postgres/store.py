@@ -147,6 +147,27 @@ class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin):
             (pk, keys, years),
         )
 
+    def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
+        found: dict[str, list[tuple[str, int | None]]] = {}
+        rows = self._rows(
+            "SELECT p.id, i.key, i.year FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+            "WHERE p.id = ANY(%s) ORDER BY p.pk, i.key",
+            (list(dict.fromkeys(paper_ids)),),
+        )
+        for pid, key, year in rows:
+            found.setdefault(pid, []).append((key, year))
+        return found
+
+    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
+        if not keys:
+            return
+        self._run(
+            "INSERT INTO identities (key, paper_pk, year) SELECT t.k, p.pk, t.y FROM papers p, "
+            "unnest(%s::text[], %s::integer[]) AS t (k, y) WHERE p.id = %s "
+            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
+            ([k for k, _ in keys], [y for _, y in keys], paper_id),
+        )
+
     # -- reads --------------------------------------------------------------------
     def papers(self, ids: Sequence[str]) -> list[Paper]:
         if not ids:
