@@ -9,6 +9,16 @@ from pathlib import Path
 
 import pytest
 
+# Both backends for the store contract suite and the end-to-end tests (PostgreSQL cases skip without a server).
+from backends import (  # noqa: F401
+    empty_store,
+    new_postgres_database,
+    postgres_prefix,
+    postgres_url,
+    seeded_library,
+    seeded_template,
+    store_url,
+)
 from paperradar.service import Library
 from paperradar.settings import load_settings
 

@@ -59,7 +59,7 @@ def terms(query: KeywordQuery, match_all: bool) -> _Sql | None:
 
 def rank_query(query: KeywordQuery) -> _Sql | None:
     """What a paper is scored against: any of the terms, phrases and one-field texts."""
-    texts = [*query.terms, *query.phrases, *(text for _, text in query.fields)]
+    texts: list[object] = [*query.terms, *query.phrases, *(text for _, text in query.fields)]
     if not texts:
         return None
     return _Sql(_combine([_WORDS] * len(texts), "||"), texts)

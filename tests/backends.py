@@ -1,4 +1,5 @@
-"""Stores of both backends for the contract tests: a fresh SQLite file, or a fresh PostgreSQL database.
+"""Stores of both backends for the contract and end-to-end tests (conftest.py imports these fixtures):
+a fresh SQLite file, or a fresh PostgreSQL database.
 
 PostgreSQL runs against the real local server: one database per test session (created through the
 `postgres` maintenance database, dropped at the end), emptied before each test; the seeded corpus is
