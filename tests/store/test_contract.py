@@ -182,3 +182,31 @@ def test_a_failed_transaction_leaves_nothing_behind(empty_store):
         upsert(empty_store, Paper(title="Rolled back"))
         raise RuntimeError("boom")
     assert empty_store.count() == 0
+
+
+def test_concurrent_writers_merge_instead_of_duplicating(store_url):
+    import dataclasses
+    import threading
+
+    from paperradar.store import open_store
+
+    stores = [open_store(store_url) for _ in range(2)]  # as two processes would
+    records = [Paper(title=f"Concurrent paper {i}", year=2024, arxiv_id=f"2401.{i:05d}") for i in range(40)]
+    errors: list[BaseException] = []
+
+    def write(store):
+        try:
+            for record in records:
+                with store.transaction():
+                    upsert(store, dataclasses.replace(record))  # each writer merges its own copy
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and stores[0].count() == 40
+    for store in stores:
+        store.close()

@@ -23,6 +23,9 @@ from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
 
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
 POOL_SIZE = 8  # connections per process: a web worker's threads share them
+# Writers take this lock first, as SQLite's BEGIN IMMEDIATE does: merging reads candidates and then
+# inserts, so two imports of the same new paper at once must not both find nothing. Reads never wait.
+_WRITE_LOCK = 0x7772697465  # "write"
 
 
 def redacted(url: str) -> str:
@@ -91,6 +94,7 @@ class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin):
             self._local.conn = conn
             try:
                 with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
                     yield
             finally:
                 self._local.conn = None
