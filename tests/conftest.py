@@ -27,9 +27,9 @@ os.environ.setdefault("PAPERRADAR_EMBEDDER", "hashing")
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    """An empty library on a fresh SQLite file."""
-    lib = Library.open(load_settings(database_url=f"sqlite:///{tmp_path / 'test.db'}"))
+def library(store_url: str) -> Iterator[Library]:  # noqa: F811 - the fixture imported above
+    """An empty library on each backend: a fresh SQLite file, an emptied PostgreSQL database."""
+    lib = Library.open(load_settings(database_url=store_url))
     yield lib
     lib.close()
 

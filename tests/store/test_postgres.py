@@ -59,13 +59,14 @@ def test_migrations_are_recorded_and_applied_once(store, postgres_url):
     assert rows == [(number, name) for number, name, _ in migrations()]
 
 
-def test_vectors_round_trip_exactly_and_must_have_384_dimensions(store):
+def test_vectors_round_trip_exactly_and_any_size_is_searched(store):
     vector = np.random.default_rng(7).standard_normal(384).astype(np.float32)
     assert np.array_equal(vectors.from_text(vectors.to_text(vector)), vector)
     with store.transaction():
         (paper, _, _) = upsert(store, Paper(title="One"))
-        with pytest.raises(ValueError, match="384-dimensional"):
-            store.put_embeddings("m", [(paper.id, "h", np.ones(3, dtype=np.float32))])
+        store.put_embeddings("small", [(paper.id, "h", np.array([0.6, 0.8, 0.0], dtype=np.float32))])
+    found = store.nearest("small", np.array([1.0, 0.0, 0.0], dtype=np.float32), 5)
+    assert found == [(paper.id, pytest.approx(0.6))]
 
 
 def test_the_password_never_shows_and_a_dead_server_is_a_clear_error():

@@ -15,8 +15,8 @@ from paperradar.models import Filters
 from paperradar.store.base import PendingText, Ranking
 from paperradar.store.postgres.filters import where
 
-# The size of the `vector` column (migration 0001): all-MiniLM-L6-v2 and the hashing stand-in.
-DIMENSIONS = 384
+# The vector size the HNSW index covers (migration 0001): all-MiniLM-L6-v2. Others are searched exactly.
+INDEXED_DIMENSIONS = 384
 # At most this many vectors of a model are scanned exactly: a millisecond or two, never an approximate miss.
 SMALL_INDEX = 5_000
 # Candidates the graph walk considers (pgvector's default is 40): recall close to 1 at 1M rows.
@@ -64,8 +64,6 @@ class VectorsMixin:
         """Store (paper id, text hash, vector) rows in one statement, replacing older vectors of this model."""
         latest: dict[str, tuple[str, str]] = {}
         for paper_id, text_hash, vector in rows:
-            if vector.shape[0] != DIMENSIONS:
-                raise ValueError(f"the PostgreSQL store holds {DIMENSIONS}-dimensional vectors, not {vector.shape[0]}")
             latest[paper_id] = (text_hash, to_text(vector))
         if not latest:
             return 0
@@ -127,20 +125,29 @@ class VectorsMixin:
         if among is not None:
             restrict += " AND p.id = ANY(%s)"
             restrict_params.append(list(among))
-        exact = among is not None or self._model_size(model, SMALL_INDEX + 1) <= SMALL_INDEX
+        dimensions = int(vector.shape[0])
+        exact = (
+            among is not None
+            or dimensions != INDEXED_DIMENSIONS
+            or self._model_size(model, SMALL_INDEX + 1) <= SMALL_INDEX
+        )
         if not exact:
-            found = self._search(model, query, limit, restrict, restrict_params, exact=False)
+            found = self._search(model, query, dimensions, limit, restrict, restrict_params, exact=False)
             if len(found) == limit or not restrict:
                 return found
-        # Exact: the `+ 0` keeps the planner off the HNSW index (it can only order by the bare distance).
-        return self._search(model, query, limit, restrict, restrict_params, exact=True)
+        return self._search(model, query, dimensions, limit, restrict, restrict_params, exact=True)
 
-    def _search(self, model: str, query: str, limit: int, restrict: str, params: list[object], exact: bool) -> Ranking:
-        order = "(e.vector <=> %s::vector) + 0, p.pk" if exact else "e.vector <=> %s::vector"
+    def _search(
+        self, model: str, query: str, dimensions: int, limit: int, restrict: str, params: list[object], exact: bool
+    ) -> Ranking:
+        # The distance as the partial HNSW index is defined, so the planner can walk it; exact
+        # searches add `+ 0`, which keeps the planner off the index (it only orders by the bare distance).
+        distance = f"(e.vector::vector({dimensions:d}) <=> %s::vector({dimensions:d}))"
+        order = f"{distance} + 0, p.pk" if exact else distance
         rows = self._rows(
-            "SELECT p.id, 1 - (e.vector <=> %s::vector) FROM embeddings e JOIN papers p ON p.pk = e.paper_pk "
-            f"WHERE e.model = %s{restrict} ORDER BY {order} LIMIT %s",
-            (query, model, *params, query, limit),
+            f"SELECT p.id, 1 - {distance} FROM embeddings e JOIN papers p ON p.pk = e.paper_pk "
+            f"WHERE e.model = %s AND e.dimensions = %s{restrict} ORDER BY {order} LIMIT %s",
+            (query, model, dimensions, *params, query, limit),
         )
         return [(pid, float(score)) for pid, score in rows]
 

@@ -93,18 +93,20 @@ CREATE TABLE sync_state (
     updated_at       timestamptz NOT NULL
 );
 
--- One vector per paper per embedding model. 384 dimensions: all-MiniLM-L6-v2 and the hashing
--- stand-in; a model of another size needs a migration (an HNSW index needs a fixed size).
+-- One vector per paper per embedding model, of any size. An HNSW index needs a fixed size, so the
+-- index covers 384-dimensional vectors (all-MiniLM-L6-v2); vectors of other sizes are searched exactly.
 CREATE TABLE embeddings (
-    paper_pk  bigint      NOT NULL REFERENCES papers (pk) ON DELETE CASCADE,
-    model     text        NOT NULL,
-    text_hash text        NOT NULL,
-    vector    vector(384) NOT NULL,  -- unit length
+    paper_pk   bigint  NOT NULL REFERENCES papers (pk) ON DELETE CASCADE,
+    model      text    NOT NULL,
+    text_hash  text    NOT NULL,
+    vector     vector  NOT NULL,  -- unit length
+    dimensions integer NOT NULL GENERATED ALWAYS AS (vector_dims(vector)) STORED,
     PRIMARY KEY (paper_pk, model)
 );
 
 CREATE INDEX embeddings_model ON embeddings (model);
-CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (vector vector_cosine_ops);
+CREATE INDEX embeddings_hnsw ON embeddings USING hnsw ((vector::vector(384)) vector_cosine_ops)
+    WHERE dimensions = 384;
 
 -- A paper whose title or abstract changes is embedded again: dropping its vector queues it.
 CREATE FUNCTION paperradar_embeddings_stale() RETURNS trigger LANGUAGE plpgsql AS $$
