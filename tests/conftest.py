@@ -9,6 +9,16 @@ from pathlib import Path
 
 import pytest
 
+# Both backends for the store contract suite and the end-to-end tests (PostgreSQL cases skip without a server).
+from backends import (  # noqa: F401
+    empty_store,
+    new_postgres_database,
+    postgres_prefix,
+    postgres_url,
+    seeded_library,
+    seeded_template,
+    store_url,
+)
 from paperradar.service import Library
 from paperradar.settings import load_settings
 
@@ -17,9 +27,9 @@ os.environ.setdefault("PAPERRADAR_EMBEDDER", "hashing")
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    """An empty library on a fresh SQLite file."""
-    lib = Library.open(load_settings(database_url=f"sqlite:///{tmp_path / 'test.db'}"))
+def library(store_url: str) -> Iterator[Library]:  # noqa: F811 - the fixture imported above
+    """An empty library on each backend: a fresh SQLite file, an emptied PostgreSQL database."""
+    lib = Library.open(load_settings(database_url=store_url))
     yield lib
     lib.close()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from paperradar.embed import Embedder, load_embedder
 from paperradar.errors import ConfigError, InputError, PaperNotFound
 from paperradar.ingest import ImportSummary, import_records
+from paperradar.ingest.copy import CopySummary, copy_store
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
 from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.signal import CitationSnapshot, Signal
@@ -30,6 +31,7 @@ from paperradar.settings import Settings
 from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
 from paperradar.store import Stats, Store, open_store
+from paperradar.store import migrate as migrate_database
 from paperradar.sync import LiveConfig, SyncSummary
 from paperradar.sync.arxiv import sync_oai, sync_query
 from paperradar.sync.citations import sync_citations
@@ -98,6 +100,26 @@ class Library:
     @classmethod
     def open(cls, settings: Settings) -> Library:
         return cls(settings, open_store(settings.database))
+
+    @staticmethod
+    def migrate(settings: Settings) -> list[str]:
+        """Bring the database's schema up to date without opening a library; returns the migrations applied."""
+        return migrate_database(settings.database)
+
+    @staticmethod
+    def copy(source_url: str, target_url: str, on_batch: Callable[[CopySummary], None] | None = None) -> CopySummary:
+        """Copy a whole corpus between two databases of any backends (resumable: run again to continue)."""
+        if source_url == target_url:
+            raise InputError("copy: --from and --to name the same database")
+        source = open_store(source_url)
+        try:
+            target = open_store(target_url)
+            try:
+                return copy_store(source, target, on_batch=on_batch)
+            finally:
+                target.close()
+        finally:
+            source.close()
 
     def close(self) -> None:
         self.store.close()

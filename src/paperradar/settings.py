@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="Folder for the default database and indexes.")
     database_url: str | None = Field(
         default=None,
-        description="Database to use, e.g. sqlite:///path/to/paperradar.db. Default: paperradar.db under home.",
+        description=(
+            "Database to use: sqlite:///path/to/paperradar.db or postgresql://user@host/dbname. "
+            "Default: paperradar.db under home."
+        ),
     )
     host: str = Field(default="127.0.0.1", description="Address `paperradar serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `paperradar serve` listens on.")

@@ -146,3 +146,21 @@ def test_the_real_model_end_to_end(tmp_path):
     lora = next(r["id"] for r in top["results"] if r["title"].startswith("LoRA"))
     similar = json.loads(run(tmp_path, "similar", lora, "-n", "10", "--json", env=env).stdout)["results"]
     assert any("low-rank" in r["title"].lower() or "parameter-efficient" in r["title"].lower() for r in similar)
+
+
+def test_the_cli_on_postgresql(tmp_path, new_postgres_database):
+    """The same commands against a PostgreSQL database named by PAPERRADAR_DATABASE_URL."""
+    env = {"PAPERRADAR_DATABASE_URL": new_postgres_database("cli")}
+    pg = [sys.executable, "-m", "paperradar"]
+    full_env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), **env}
+
+    def cli(*args: str) -> dict:
+        done = subprocess.run([*pg, *args, "--json"], capture_output=True, text=True, env=full_env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    assert cli("demo")["added"] == 450
+    assert cli("stats")["papers"] == 450 and cli("stats")["database"].startswith("postgresql://")
+    for mode in ("lexical", "semantic", "hybrid"):
+        hits = cli("search", "lottery ticket hypothesis", "--mode", mode)
+        assert hits["results"][0]["title"].startswith("The Lottery Ticket Hypothesis")

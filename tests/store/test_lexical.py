@@ -19,8 +19,8 @@ def _add(store, *papers):
         return [upsert(store, p)[0] for p in papers]
 
 
-def test_new_and_changed_papers_are_found_from_another_process(url):
-    writer, reader = open_store(url), open_store(url)
+def test_new_and_changed_papers_are_found_from_another_process(store_url):
+    writer, reader = open_store(store_url), open_store(store_url)
     try:
         _add(writer, Paper(title="Sparse winning tickets", abstract="pruning at init", arxiv_id="2001.00001"))
         assert [pid for pid, _ in reader.lexical(parse("tickets"), 5)] == ["2001.00001"]
@@ -32,8 +32,8 @@ def test_new_and_changed_papers_are_found_from_another_process(url):
         reader.close()
 
 
-def test_bm25_prefers_papers_with_more_of_the_words(url):
-    store = open_store(url)
+def test_bm25_prefers_papers_with_more_of_the_words(store_url):
+    store = open_store(store_url)
     try:
         _add(
             store,
@@ -47,8 +47,8 @@ def test_bm25_prefers_papers_with_more_of_the_words(url):
         store.close()
 
 
-def test_selective_filters_fall_back_to_an_exact_scan(url, monkeypatch):
-    store = open_store(url)
+def test_selective_filters_fall_back_to_an_exact_scan(store_url, monkeypatch):
+    store = open_store(store_url)
     try:
         _add(
             store,

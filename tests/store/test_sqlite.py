@@ -74,7 +74,11 @@ def test_filters_apply_to_rankings(seeded):
     assert [s for _, s in top] == sorted((s for _, s in top), reverse=True) and all(s >= 10_000 for _, s in top)
 
 
-def test_updated_text_is_reindexed(library):
+def test_updated_text_is_reindexed(tmp_path):
+    from paperradar.service import Library
+    from paperradar.settings import load_settings
+
+    library = Library.open(load_settings(database_url=f"sqlite:///{tmp_path / 'r.db'}"))
     from paperradar.ingest.importer import upsert
 
     with library.store.transaction():
@@ -84,6 +88,7 @@ def test_updated_text_is_reindexed(library):
     assert library.search("zebras").hits and not library.search("short").hits
     conn = library.store._conn()
     conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('integrity-check')")  # raises if the index drifted
+    library.close()
 
 
 def test_committed_data_survives_a_killed_process(tmp_path):

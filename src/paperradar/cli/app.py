@@ -11,7 +11,7 @@ import typer
 
 from paperradar import __version__
 from paperradar.cli import render
-from paperradar.cli.progress import embed_progress, import_progress
+from paperradar.cli.progress import copy_progress, embed_progress, import_progress
 from paperradar.cli.sync import sync_app
 from paperradar.errors import PaperradarError
 from paperradar.models import Filters
@@ -121,6 +121,34 @@ def reindex(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         _print_json(sizes)
     else:
         typer.echo("Rebuilt: " + ", ".join(f"{name} index {size:,} papers" for name, size in sizes.items()) + ".")
+
+
+@app.command()
+def migrate(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Create or upgrade the database schema (SQLite or PostgreSQL); other commands do it on open too."""
+    applied = Library.migrate(ctx.obj["settings"])
+    if as_json:
+        _print_json({"applied": applied})
+    else:
+        typer.echo(f"Applied {', '.join(applied)}." if applied else "The schema is up to date.")
+
+
+@app.command()
+def copy(
+    source: Annotated[str, typer.Option("--from", help="Database URL to copy from.")],
+    target: Annotated[str, typer.Option("--to", help="Database URL to copy into (created and migrated as needed).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Copy papers, identities, citation snapshots, signals and embeddings between databases. Resumable."""
+    with copy_progress(enabled=not as_json) as on_batch:
+        summary = Library.copy(source, target, on_batch=on_batch)
+    if as_json:
+        _print_json(summary.to_dict())
+    else:
+        typer.echo(
+            f"Copied {summary.copied:,} papers ({summary.skipped:,} were there already), {summary.snapshots:,} "
+            f"citation snapshots, {summary.signals:,} signals, {summary.embeddings:,} vectors."
+        )
 
 
 @app.command()

@@ -16,6 +16,7 @@ from rich.progress import (
 )
 
 from paperradar.ingest import ImportSummary
+from paperradar.ingest.copy import CopySummary
 from paperradar.ingest.embedding import EmbedSummary
 from paperradar.sources.base import Source
 
@@ -71,5 +72,23 @@ def embed_progress(total: int, enabled: bool = True) -> Iterator[Callable[[Embed
 
         def update(summary: EmbedSummary) -> None:
             bar.update(task_id, completed=summary.embedded, rate=summary.per_second)
+
+        yield update
+
+
+@contextmanager
+def copy_progress(enabled: bool = True) -> Iterator[Callable[[CopySummary], None] | None]:
+    """A bar over the source's papers as batches are copied (or found copied already)."""
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("copying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+    ) as bar:
+        task_id = bar.add_task("copy", total=None)
+
+        def update(summary: CopySummary) -> None:
+            bar.update(task_id, total=summary.papers, completed=summary.done)
 
         yield update

@@ -16,11 +16,49 @@ def open_store(url: str) -> Store:
         from paperradar.store.sqlite import SQLiteStore
 
         return SQLiteStore(":memory:")
+    if url.startswith(("postgresql://", "postgres://")):
+        from paperradar.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     scheme = url.split(":", 1)[0] if ":" in url else url
     raise ConfigError(
         f"PAPERRADAR_DATABASE_URL: unsupported database URL scheme {scheme!r}",
-        hint="use sqlite:///path/to/paperradar.db",
+        hint="use sqlite:///path/to/paperradar.db or postgresql://user@host/dbname",
     )
 
 
-__all__ = ["Ranking", "Stats", "Store", "open_store"]
+def migrate(url: str) -> list[str]:
+    """Bring the named database's schema up to date; returns the migrations applied now (none if current)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        from paperradar.errors import StoreError
+        from paperradar.store.postgres.migrate import apply_migrations as apply_postgres
+
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                return apply_postgres(conn)
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"cannot reach the database ({exc})".strip()) from exc
+    applied: list[str] = []
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        import sqlite3
+        from pathlib import Path
+
+        from paperradar.errors import StoreError
+        from paperradar.store.sqlite.migrate import apply_migrations as apply_sqlite
+
+        path = Path(url.removeprefix("sqlite:///")).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            applied = apply_sqlite(conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the database ({exc})") from exc
+        finally:
+            conn.close()
+    open_store(url).close()  # the rest of opening (and the URL check for any other scheme)
+    return applied
+
+
+__all__ = ["Ranking", "Stats", "Store", "migrate", "open_store"]

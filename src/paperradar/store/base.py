@@ -66,6 +66,14 @@ class Store(Protocol):
         """Overwrite a stored paper's fields with `paper` (same public id) and add its identity keys."""
         ...
 
+    def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
+        """Every identity key ('arxiv:...', 'doi:...', 'title:...') with its year, of each of these papers."""
+        ...
+
+    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
+        """Make a stored paper known by these (key, year) pairs too (copying a database keeps merges)."""
+        ...
+
     def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:
         """Record a dated count from one source (with its details); history is kept. False if already recorded."""
         ...

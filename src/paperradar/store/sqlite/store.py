@@ -176,6 +176,27 @@ class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin):
             keys,
         )
 
+    def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
+        found: dict[str, list[tuple[str, int | None]]] = {}
+        unique = list(dict.fromkeys(paper_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self._conn().execute(
+                "SELECT p.id, i.key, i.year FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+                f"WHERE p.id IN ({','.join('?' * len(chunk))}) ORDER BY p.pk, i.key",
+                chunk,
+            )
+            for pid, key, year in rows:
+                found.setdefault(pid, []).append((key, year))
+        return found
+
+    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
+        self._conn().executemany(
+            "INSERT INTO identities (key, paper_pk, year) SELECT ?, pk, ? FROM papers WHERE id = ? "
+            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
+            [(key, year, paper_id) for key, year in keys],
+        )
+
     # -- reads --------------------------------------------------------------------
     def papers(self, ids: Sequence[str]) -> list[Paper]:
         if not ids:

@@ -1,0 +1,54 @@
+"""Apply the numbered migration files that a PostgreSQL database has not seen yet."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import psycopg
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Any constant shared by every paperradar process: migrations from two processes run one after the other.
+_LOCK_KEY = 0x7061706572  # "paper"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) for every migration shipped, in order."""
+    found = []
+    for entry in resources.files("paperradar.store.postgres.migrations").iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    return found
+
+
+def current_version(conn: psycopg.Connection) -> int:
+    row = conn.execute(
+        "SELECT to_regclass('paperradar_migrations') IS NOT NULL",
+    ).fetchone()
+    if not row or not row[0]:
+        return 0
+    version = conn.execute("SELECT max(number) FROM paperradar_migrations").fetchone()
+    return int(version[0] or 0) if version else 0
+
+
+def apply_migrations(conn: psycopg.Connection) -> list[str]:
+    """Bring the schema up to date, each migration in its own transaction; returns those applied."""
+    applied = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS paperradar_migrations ("
+            " number integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+    for number, name, sql in migrations():
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            if number <= current_version(conn):
+                continue  # applied already, perhaps by another process while this one waited
+            # A file is a script of many statements: sent as one simple query (no parameters in it).
+            conn.execute(sql.encode())
+            conn.execute("INSERT INTO paperradar_migrations (number, name) VALUES (%s, %s)", (number, name))
+        applied.append(name)
+    return applied

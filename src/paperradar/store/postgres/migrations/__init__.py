@@ -1,0 +1,1 @@
+"""Numbered schema migrations of the PostgreSQL backend, applied in order by migrate.py."""

@@ -1,0 +1,250 @@
+"""PostgresStore: the server backend, for many web workers over one database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from paperradar.errors import StoreError
+from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
+from paperradar.store.base import Candidate, Ranking, Stats
+from paperradar.store.postgres.feed import FeedMixin
+from paperradar.store.postgres.filters import where
+from paperradar.store.postgres.live import LiveSourcesMixin
+from paperradar.store.postgres.migrate import apply_migrations
+from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
+from paperradar.store.postgres.textsearch import TextSearchMixin
+from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
+
+_KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
+POOL_SIZE = 8  # connections per process: a web worker's threads share them
+# Writers take this lock first, as SQLite's BEGIN IMMEDIATE does: merging reads candidates and then
+# inserts, so two imports of the same new paper at once must not both find nothing. Reads never wait.
+_WRITE_LOCK = 0x7772697465  # "write"
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, fit for logs and `stats`."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://?"
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    return f"postgresql://{user}{parts.get('host', '')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    # Session settings for every pooled connection: a wider HNSW walk, and (pgvector >= 0.8) walking
+    # on when filters or exclusions drop candidates, in exact distance order.
+    conn.execute(f"SET hnsw.ef_search = {EF_SEARCH:d}")
+    conn.execute("SET hnsw.iterative_scan = strict_order")
+
+
+class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin):
+    """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
+    `transaction()` pins one connection to the thread until it commits."""
+
+    def __init__(self, url: str) -> None:
+        self.location = redacted(url)
+        self._local = threading.local()
+        conninfo = make_conninfo(url, connect_timeout=10, application_name="paperradar")
+        self._pool = ConnectionPool(
+            conninfo, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, configure=_configure, open=False
+        )
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                apply_migrations(conn)
+            self._pool.open(wait=True, timeout=15)
+        except (psycopg.Error, PoolTimeout) as exc:
+            self._pool.close()
+            raise StoreError(f"{self.location}: cannot open the database ({exc})".strip()) from exc
+
+    # -- connections and transactions -------------------------------------------
+    @contextmanager
+    def _cursor(self) -> Iterator[psycopg.Cursor]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            with conn.cursor() as cursor:
+                yield cursor
+            return
+        with self._pool.connection() as conn, conn.cursor() as cursor:
+            yield cursor
+
+    def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[tuple]:
+        with self._cursor() as cursor:
+            cursor.execute(sql.encode() if params is None else sql, params)  # type: ignore[call-overload]
+            return cursor.fetchall() if cursor.description else []
+
+    def _run(self, sql: str, params: Sequence[object] | None = None) -> int:
+        with self._cursor() as cursor:
+            cursor.execute(sql.encode() if params is None else sql, params)  # type: ignore[call-overload]
+            return cursor.rowcount
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if getattr(self._local, "conn", None) is not None:
+            yield  # nested: joins the outer transaction
+            return
+        with self._pool.connection() as conn:
+            self._local.conn = conn
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                    yield
+            finally:
+                self._local.conn = None
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- identity and writes ----------------------------------------------------
+    def candidates(self, arxiv_id: str | None, doi: str | None, title_fingerprint: str) -> list[Candidate]:
+        keys = [f"title:{title_fingerprint}"]
+        if arxiv_id:
+            keys.append(f"arxiv:{arxiv_id}")
+        if doi:
+            keys.append(f"doi:{doi}")
+        rows = self._rows(
+            f"SELECT i.key, {PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+            "WHERE i.key = ANY(%s) ORDER BY p.pk",
+            (keys,),
+        )
+        found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
+        found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
+        return found
+
+    def insert_paper(self, paper: Paper, title_fingerprint: str) -> Paper:
+        if paper.id is None:
+            raise ValueError("insert_paper needs a public id")
+        if getattr(self._local, "conn", None) is None:
+            raise StoreError("insert_paper must run inside store.transaction()")
+        marks = ", ".join(["%s"] * 17)
+        (pk,) = self._rows(f"INSERT INTO papers ({COLUMNS}) VALUES ({marks}) RETURNING pk", to_values(paper))[0]
+        self._add_keys(pk, paper, title_fingerprint)
+        return paper
+
+    def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
+        values = to_values(paper)
+        assignments = ", ".join(f"{name.strip()} = %s" for name in COLUMNS.split(",")[1:])
+        rows = self._rows(
+            f"UPDATE papers SET {assignments}, updated_at = now() WHERE id = %s RETURNING pk", (*values[1:], paper.id)
+        )
+        if not rows:
+            raise StoreError(f"paper {paper.id} vanished during an update")
+        self._add_keys(rows[0][0], paper, title_fingerprint)
+
+    def _add_keys(self, pk: int, paper: Paper, title_fingerprint: str) -> None:
+        keys = [f"title:{title_fingerprint}"]
+        years: list[int | None] = [paper.year]
+        for key in (f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else None, f"doi:{paper.doi}" if paper.doi else None):
+            if key:
+                keys.append(key)
+                years.append(None)
+        self._run(
+            "INSERT INTO identities (key, paper_pk, year) SELECT k, %s, y FROM unnest(%s::text[], %s::integer[]) "
+            "AS t (k, y) ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
+            (pk, keys, years),
+        )
+
+    def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
+        found: dict[str, list[tuple[str, int | None]]] = {}
+        rows = self._rows(
+            "SELECT p.id, i.key, i.year FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+            "WHERE p.id = ANY(%s) ORDER BY p.pk, i.key",
+            (list(dict.fromkeys(paper_ids)),),
+        )
+        for pid, key, year in rows:
+            found.setdefault(pid, []).append((key, year))
+        return found
+
+    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
+        if not keys:
+            return
+        self._run(
+            "INSERT INTO identities (key, paper_pk, year) SELECT t.k, p.pk, t.y FROM papers p, "
+            "unnest(%s::text[], %s::integer[]) AS t (k, y) WHERE p.id = %s "
+            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
+            ([k for k, _ in keys], [y for _, y in keys], paper_id),
+        )
+
+    # -- reads --------------------------------------------------------------------
+    def papers(self, ids: Sequence[str]) -> list[Paper]:
+        if not ids:
+            return []
+        rows = self._rows(f"SELECT {COLUMNS} FROM papers WHERE id = ANY(%s)", (list(dict.fromkeys(ids)),))
+        found = {paper.id: paper for paper in map(to_paper, rows)}
+        return [found[i] for i in ids if i in found]
+
+    def resolve(self, key: str) -> str | None:
+        if rows := self._rows("SELECT id FROM papers WHERE id = %s", (key,)):
+            return rows[0][0]
+        lookups = []
+        if arxiv_id := normalise_arxiv_id(key):
+            lookups.append(f"arxiv:{arxiv_id}")
+        if doi := normalise_doi(key):
+            lookups.append(f"doi:{doi}")
+        for lookup in lookups:
+            rows = self._rows(
+                "SELECT p.id FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+                "WHERE i.key = %s ORDER BY p.pk LIMIT 1",
+                (lookup,),
+            )
+            if rows:
+                return rows[0][0]
+        return None
+
+    def citation_history(self, paper_id: str) -> list[CitationCount]:
+        rows = self._rows(
+            "SELECT s.count, s.source, s.as_of FROM citation_snapshots s JOIN papers p ON p.pk = s.paper_pk "
+            "WHERE p.id = %s ORDER BY s.as_of NULLS FIRST, s.source",
+            (paper_id,),
+        )
+        return [CitationCount(c, s or None, d) for c, s, d in rows]
+
+    def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+        condition, params = where(filters)
+        rows = self._rows(
+            f"SELECT p.id, p.citations FROM papers p WHERE p.citations IS NOT NULL{condition} "
+            "ORDER BY p.citations DESC, p.pk LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        return [(pid, float(c)) for pid, c in rows]
+
+    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+        condition, params = where(filters)
+        rows = self._rows(
+            f"SELECT p.id, COALESCE(p.listing_date, p.published) AS day FROM papers p WHERE TRUE{condition} "
+            "ORDER BY day DESC NULLS LAST, p.pk DESC LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        # The score is the day as an ordinal, so newer is higher as in every other ranking.
+        return [(pid, float(day.toordinal()) if isinstance(day, date) else 0.0) for pid, day in rows]
+
+    def count(self, filters: Filters | None = None) -> int:
+        condition, params = where(filters)
+        return int(self._rows(f"SELECT count(*) FROM papers p WHERE TRUE{condition}", params)[0][0])
+
+    def stats(self) -> Stats:
+        row = self._rows(
+            "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "
+            "FROM papers"
+        )[0]
+        return Stats(row[0], row[1], row[2], row[3], (row[4], row[5]), self.location)
+
+    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
+        last = 0
+        while True:
+            rows = self._rows(
+                f"SELECT pk, {COLUMNS} FROM papers WHERE pk > %s ORDER BY pk LIMIT %s", (last, batch_size)
+            )
+            if not rows:
+                return
+            for row in rows:
+                yield to_paper(row[1:])
+            last = rows[-1][0]

@@ -1,0 +1,32 @@
+"""`paperradar migrate`: creates the schema of an empty database of either backend, then finds it current."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from paperradar.store.postgres.migrate import migrations as postgres_migrations
+from paperradar.store.sqlite.migrate import migrations as sqlite_migrations
+
+
+def _migrate(url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PAPERRADAR_DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "paperradar", "--database", url, "migrate", "--json"],
+        capture_output=True, text=True, env=env, timeout=120, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_migrate_applies_every_migration_once(backend, tmp_path, request):
+    if backend == "sqlite":
+        url, expected = f"sqlite:///{tmp_path / 'new' / 'm.db'}", sqlite_migrations()
+    else:
+        url, expected = request.getfixturevalue("new_postgres_database")("migrate"), postgres_migrations()
+    assert _migrate(url) == {"applied": [name for _, name, _ in expected]}
+    assert _migrate(url) == {"applied": []}

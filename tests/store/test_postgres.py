@@ -1,0 +1,75 @@
+"""What only the PostgreSQL store has: the HNSW walk, migrations bookkeeping, vector text, connection errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from paperradar.embed import HashingEmbedder
+from paperradar.errors import StoreError
+from paperradar.ingest.embedding import embed_pending
+from paperradar.ingest.importer import upsert
+from paperradar.models import CitationCount, Filters, Paper
+from paperradar.store import open_store
+from paperradar.store.postgres import vectors
+from paperradar.store.postgres.migrate import migrations
+from paperradar.store.postgres.store import redacted
+
+TOPICS = ["graph neural networks", "image segmentation", "speech recognition", "protein folding", "robot grasping"]
+
+
+@pytest.fixture
+def store(postgres_url):
+    from backends import _empty_postgres
+
+    _empty_postgres(postgres_url)
+    store = open_store(postgres_url)
+    yield store
+    store.close()
+
+
+def test_the_hnsw_walk_honours_filters_and_exclusions(store, monkeypatch):
+    with store.transaction():
+        for i in range(300):
+            topic = TOPICS[i % 5]
+            upsert(store, Paper(
+                title=f"{topic} study {i}", abstract=f"We study {topic} with method {i}.", year=2015 + i % 10,
+                citations=CitationCount(i), code_url="https://github.com/x/y" if i % 3 == 0 else None,
+            ))  # fmt: skip
+    embedder = HashingEmbedder()
+    embed_pending(store, embedder)
+    vector = embedder.embed(["protein folding study"])[0]
+    filters = Filters(year_from=2018, year_to=2019, has_code=True)
+    exact = store.nearest(embedder.name, vector, 10, filters)
+    monkeypatch.setattr(vectors, "SMALL_INDEX", 0)  # 0: walk the HNSW graph
+    walked = store.nearest(embedder.name, vector, 10, filters)
+    papers = store.papers([pid for pid, _ in walked])
+    assert len(papers) == 10 and all(2018 <= p.year <= 2019 and p.code_url for p in papers)
+    assert walked[0][1] == pytest.approx(exact[0][1])  # the same best score (near-twins tie on it)
+    best = store.nearest(embedder.name, vector, 1)[0][0]
+    assert best not in [pid for pid, _ in store.nearest(embedder.name, vector, 50, exclude=[best])]
+
+
+def test_migrations_are_recorded_and_applied_once(store, postgres_url):
+    import psycopg
+
+    open_store(postgres_url).close()
+    with psycopg.connect(postgres_url) as conn:
+        rows = conn.execute("SELECT number, name FROM paperradar_migrations ORDER BY number").fetchall()
+    assert rows == [(number, name) for number, name, _ in migrations()]
+
+
+def test_vectors_round_trip_exactly_and_any_size_is_searched(store):
+    vector = np.random.default_rng(7).standard_normal(384).astype(np.float32)
+    assert np.array_equal(vectors.from_text(vectors.to_text(vector)), vector)
+    with store.transaction():
+        (paper, _, _) = upsert(store, Paper(title="One"))
+        store.put_embeddings("small", [(paper.id, "h", np.array([0.6, 0.8, 0.0], dtype=np.float32))])
+    found = store.nearest("small", np.array([1.0, 0.0, 0.0], dtype=np.float32), 5)
+    assert found == [(paper.id, pytest.approx(0.6))]
+
+
+def test_the_password_never_shows_and_a_dead_server_is_a_clear_error():
+    assert redacted("postgresql://me:secret@db.example:6543/radar") == "postgresql://me@db.example:6543/radar"
+    with pytest.raises(StoreError, match="cannot open the database"):
+        open_store("postgresql://nobody@127.0.0.1:1/nothing")
