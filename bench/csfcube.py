@@ -27,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from paperradar.embed import load_embedder, paper_text
+from paperradar.search.fusion import reciprocal_rank_fusion
 from paperradar.search.similar import FOCUS_WEIGHTS, bm25_scores, focus_scores, sentence_match
 
 DATA = Path(os.environ.get("PAPERRADAR_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data" / "csfcube"
@@ -198,13 +199,11 @@ def blend(standard, weights: dict[str, float], keys=None) -> dict[str, list[str]
 
 
 def rrf(feats, names, k=60) -> dict[str, list[str]]:
+    """The floor: the project's reciprocal rank fusion of single features, with the usual k."""
     rankings = {}
     for key, rows in feats.items():
-        score = defaultdict(float)
-        for name in names:
-            for rank, cand in enumerate(sorted(rows, key=lambda c: -rows[c][name]), start=1):
-                score[cand] += 1 / (k + rank)
-        rankings[key] = sorted(rows, key=lambda c: -score[c])
+        ranked = {name: sorted(((c, rows[c][name]) for c in rows), key=lambda item: -item[1]) for name in names}
+        rankings[key] = [f.paper_id for f in reciprocal_rank_fusion(ranked, k=k)]
     return rankings
 
 

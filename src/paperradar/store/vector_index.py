@@ -143,14 +143,6 @@ class VectorIndex:
         with self._lock:
             return list(self._index.get_ids_list())
 
-    def has(self, label: int) -> bool:
-        with self._lock:
-            try:
-                self._index.get_items([label])
-            except RuntimeError:
-                return False
-            return True
-
 
 def exact(vector: np.ndarray, labels: np.ndarray, vectors: np.ndarray, k: int) -> list[tuple[int, float]]:
     """Exact top-k by cosine over a (small) candidate set."""

@@ -7,7 +7,7 @@ Dates are native `date` columns here, so no ISO strings go back and forth.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from paperradar.models import CitationCount, Filters
@@ -20,8 +20,7 @@ DAY = "COALESCE(p.listing_date, p.published)"
 class FeedMixin:
     """Listing-day reads and batched signal reads; needs the host class's `_rows()`."""
 
-    def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[tuple]:  # provided by PostgresStore
-        raise NotImplementedError
+    _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
         condition, params = where(filters)

@@ -5,7 +5,7 @@ A mixin of PostgresStore; it runs on the store's connection and joins whatever t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,11 +20,9 @@ from paperradar.store.postgres.rows import PREFIXED, to_paper
 class LiveSourcesMixin:
     """Signals, snapshots and sync state; needs the host's `_rows` and `_run`."""
 
-    def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[tuple]:  # provided by PostgresStore
-        raise NotImplementedError
+    _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
-    def _run(self, sql: str, params: Sequence[object] | None = None) -> int:  # provided by PostgresStore
-        raise NotImplementedError
+    _run: Callable[..., int]  # PostgresStore's: run a statement, return the rows it touched
 
     def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:
         # First read of a day wins: a snapshot is history and is never rewritten.

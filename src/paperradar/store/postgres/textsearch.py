@@ -7,7 +7,7 @@ which treat it as plain words: no input can form a tsquery operator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from paperradar.models import KeywordQuery
@@ -68,8 +68,7 @@ def rank_query(query: KeywordQuery) -> _Sql | None:
 class TextSearchMixin:
     """`keyword`, `lexical`, `matching` and the no-op index upkeep; needs the host's `_rows`."""
 
-    def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[tuple]:  # provided by PostgresStore
-        raise NotImplementedError
+    _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     def keyword(self, query: KeywordQuery, limit: int, match_all: bool = True) -> Ranking:
         ranked = rank_query(query)

@@ -7,7 +7,7 @@ exactly by a sequential scan, so results never silently go missing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -35,11 +35,9 @@ def from_text(text: str) -> np.ndarray:
 class VectorsMixin:
     """Embedding storage and vector search for PostgresStore; needs the host's `_rows` and `_run`."""
 
-    def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[tuple]:  # provided by PostgresStore
-        raise NotImplementedError
+    _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
-    def _run(self, sql: str, params: Sequence[object] | None = None) -> int:  # provided by PostgresStore
-        raise NotImplementedError
+    _run: Callable[..., int]  # PostgresStore's: run a statement, return the rows it touched
 
     # -- writes ---------------------------------------------------------------------
     def pending_embeddings(self, model: str, limit: int, after: str | None = None) -> list[PendingText]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from paperradar.models import CitationCount, Filters
@@ -27,8 +27,7 @@ def _batches(ids: Sequence[str]) -> list[Sequence[str]]:
 class FeedMixin:
     """Listing-day reads and batched signal reads; needs the host class's `_conn()`."""
 
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
+    _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
 
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
         condition, params = where(filters)

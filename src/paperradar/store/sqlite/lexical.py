@@ -11,7 +11,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from paperradar.models import KeywordQuery
@@ -31,8 +31,7 @@ class LexicalMixin:
     _text_index: TextIndex | None
     _text_index_lock: threading.Lock
 
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
+    _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
 
     def _text_index_folder(self) -> Path | None:
         if self.location == ":memory:":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,8 +29,7 @@ def _day(text: str | None) -> date | None:
 class LiveSourcesMixin:
     """Signals, snapshots and sync state; needs the host class's `_conn()`."""
 
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
+    _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
 
     def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:
         # First read of a day wins: a snapshot is history and is never rewritten.

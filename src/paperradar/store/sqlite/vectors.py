@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +44,7 @@ class VectorsMixin:
     _indexes: dict[str, VectorIndex]
     _indexes_lock: threading.Lock
 
-    def _conn(self) -> sqlite3.Connection:  # provided by SQLiteStore
-        raise NotImplementedError
+    _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
 
     def _index_folder(self) -> Path | None:
         if self.location == ":memory:":
@@ -204,7 +203,8 @@ class VectorsMixin:
             candidates = self._pks(among)
             if condition:
                 candidates &= self._filtered_pks(model, condition, params)
-            labels = np.fromiter((pk for pk in candidates if pk not in excluded and index.has(pk)), dtype=np.int64)
+            present = set(index.labels())  # one call, not one index probe per candidate
+            labels = np.fromiter((pk for pk in candidates if pk not in excluded and pk in present), dtype=np.int64)
             return self._to_ids(exact(vector, labels, index.vectors(labels), limit))
         if condition:
             candidates = self._filtered_pks(model, condition, params)
