@@ -44,8 +44,12 @@ class Candidate:
     matched_on: str  # "arxiv", "doi" or "title"
 
 
-class Store(Protocol):
-    """A paper database. Writes happen inside `transaction()`; reads may happen anywhere."""
+# The store is one object per database, but its contract comes in parts, one per kind of data, so that a
+# part of paperradar can say which slice it needs and a new kind of data adds a protocol, not 20 methods to one.
+
+
+class PaperStore(Protocol):
+    """Papers, their identities and citation counts. Writes happen inside `transaction()`; reads anywhere."""
 
     location: str
 
@@ -91,6 +95,10 @@ class Store(Protocol):
         """Every citation count recorded for a paper, oldest first."""
         ...
 
+
+class TextSearchStore(Protocol):
+    """Keyword search: BM25 rankings from an index kept beside (SQLite) or inside (PostgreSQL) the database."""
+
     def keyword(self, query: KeywordQuery, limit: int, match_all: bool = True) -> Ranking:
         """BM25 ranking of papers matching the query (all terms, or any with match_all=False)."""
         ...
@@ -105,6 +113,10 @@ class Store(Protocol):
         ...
 
     def rebuild_text_index(self) -> int: ...
+
+
+class PaperListStore(Protocol):
+    """Papers listed by a stored order (citations, recency) under filters, and corpus figures."""
 
     def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
         """Papers with a citation count, most cited first; ties go to the paper known longest."""
@@ -121,6 +133,10 @@ class Store(Protocol):
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
         """Every paper, in the order they were added."""
         ...
+
+
+class VectorStore(Protocol):
+    """Paper embeddings per model, and nearest-neighbour search over them."""
 
     # -- embeddings and vector search ---------------------------------------------
     def pending_embeddings(self, model: str, limit: int, after: str | None = None) -> list[PendingText]:
@@ -166,15 +182,27 @@ class Store(Protocol):
         """Add vectors written since the index was saved, save it; returns its size."""
         ...
 
+
+class QueryMatchStore(Protocol):
+    """The exact query checks (phrases, fields, exclusions) that approximate retrievers cannot make."""
+
     def matching(self, ids: Sequence[str], query: KeywordQuery) -> set[str]:
         """The ids (of those given) that satisfy the query's phrases and fields and lack its excluded words."""
         ...
+
+
+class IndexStore(Protocol):
+    """The process-local index caches and the connection's lifetime."""
 
     def save_vector_indexes(self) -> None:
         """Persist vector indexes that changed in this process (cheap when none did)."""
         ...
 
     def close(self) -> None: ...
+
+
+class SignalStore(Protocol):
+    """What live sources bring: dated signals, citation snapshots, and where each sync got to."""
 
     # -- live sources: signals, citation snapshots, sync state ------------------
     def set_citations(self, paper_id: str, count: CitationCount) -> bool:
@@ -205,6 +233,10 @@ class Store(Protocol):
         """Remember where a sync got to; call inside the transaction that wrote what it fetched."""
         ...
 
+
+class FeedStore(Protocol):
+    """Reads for the daily feed, best-of by age and trending."""
+
     # -- the daily feed and trending (store/sqlite/feed.py) ------------------------
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
         """(paper id, day) of papers whose listing day (else publication day) is in [start, end], newest first."""
@@ -234,6 +266,20 @@ class Store(Protocol):
     def snapshots_of(self, ids: Sequence[str], until: date) -> dict[str, list[CitationCount]]:
         """Dated citation snapshots up to `until`, per paper, oldest first (one batch read)."""
         ...
+
+
+class Store(
+    PaperStore,
+    TextSearchStore,
+    PaperListStore,
+    VectorStore,
+    QueryMatchStore,
+    IndexStore,
+    SignalStore,
+    FeedStore,
+    Protocol,
+):
+    """A paper database: every part of the contract. Backends implement this whole; code may ask for a part."""
 
 
 @dataclass(slots=True)
