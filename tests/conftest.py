@@ -21,6 +21,7 @@ from backends import (  # noqa: F401
 )
 from paperradar.service import Library
 from paperradar.settings import load_settings
+from smtp_sink import smtp_sink  # noqa: F401 - a real SMTP server for mail tests
 
 # The suite embeds with the deterministic hashing stand-in; tests of the real model ask for it by name.
 os.environ.setdefault("PAPERRADAR_EMBEDDER", "hashing")

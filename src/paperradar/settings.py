@@ -84,6 +84,16 @@ class Settings(BaseSettings):
         default="03:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker refreshes stale citation counts."
     )
 
+    # -- email (accounts, the daily digest) ------------------------------------------------------------
+    smtp_url: str | None = Field(
+        default=None,
+        description="Where email goes: smtp://host:port (a local relay), smtp+starttls://user:pass@host:587 "
+        "or smtps://user:pass@host:465. Unset: paperradar sends no email.",
+    )
+    mail_from: str = Field(
+        default="paperradar <paperradar@localhost>", description="The From address of every email paperradar sends."
+    )
+
     # -- trending (docs/trending.md) ---------------------------------------------------------------
     trending_weight_upvotes: float = Field(
         default=1.0, ge=0, le=100, description="Trending: weight of log(1 + Hugging Face upvotes)."
