@@ -37,6 +37,7 @@ from paperradar.sync.arxiv import sync_oai, sync_query
 from paperradar.sync.citations import sync_citations
 from paperradar.sync.hf_daily import sync_hf_daily
 from paperradar.sync.summary import Progress
+from paperradar.tokens import Signer, load_secret
 
 MAX_LIMIT = 1_000
 MAX_FOCUS_CHARS = 2_000
@@ -96,6 +97,7 @@ class Library:
         self.store = store
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
+        self._signer: Signer | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
@@ -123,6 +125,13 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
+
+    @property
+    def signer(self) -> Signer:
+        """Signs sessions, CSRF tokens and emailed links with the instance's secret key (made on first use)."""
+        if self._signer is None:
+            self._signer = Signer(load_secret(self.settings.secret_key, self.settings.home))
+        return self._signer
 
     @property
     def embedder(self) -> Embedder:

@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         default="03:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker refreshes stale citation counts."
     )
 
+    secret_key: str | None = Field(
+        default=None,
+        min_length=16,
+        description="The key that signs session cookies, CSRF tokens and emailed links. Default: a random key "
+        "kept in `secret_key` under home. Set the same value on every machine that serves one database.",
+    )
+
     # -- email (accounts, the daily digest) ------------------------------------------------------------
     smtp_url: str | None = Field(
         default=None,

@@ -18,7 +18,7 @@ from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.settings import Settings
-from paperradar.web import api, daily, pages
+from paperradar.web import api, csrf, daily, pages
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -59,6 +59,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response: Response = await call_next(request)
+        csrf.set_cookie(request, response)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

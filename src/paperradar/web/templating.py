@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from paperradar.rank.bibtex import bibtex
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.web.chart import citation_chart
+from paperradar.web.csrf import csrf_field
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True  # every value from a paper or a user is escaped, in every template
@@ -16,6 +17,7 @@ templates.env.filters["count"] = format_count
 templates.env.filters["citation_line"] = citation_line
 templates.env.filters["bibtex"] = bibtex
 templates.env.filters["citation_chart"] = citation_chart
+templates.env.globals["csrf_field"] = csrf_field
 
 
 def _authors(names: list[str], most: int = 6) -> str:

@@ -1,0 +1,77 @@
+"""Signed tokens and CSRF: what every form and emailed link of paperradar relies on."""
+
+import os
+import stat
+import time
+
+import pytest
+from fastapi import Depends, Request
+from fastapi.testclient import TestClient
+
+from paperradar.settings import load_settings
+from paperradar.tokens import InvalidToken, Signer, load_secret
+from paperradar.web import csrf
+from paperradar.web.app import create_app
+from paperradar.web.csrf import COOKIE, require_csrf
+
+
+def test_a_token_comes_back_only_for_its_purpose_and_unaltered():
+    signer = Signer(b"k" * 32)
+    token = signer.sign("unsubscribe", {"email": "a@example.org"})
+    assert signer.unsign("unsubscribe", token) == {"email": "a@example.org"}
+    with pytest.raises(InvalidToken, match="login token: not valid"):
+        signer.unsign("login", token)
+    with pytest.raises(InvalidToken):
+        signer.unsign("unsubscribe", token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+    with pytest.raises(InvalidToken):
+        Signer(b"another secret key!!").unsign("unsubscribe", token)
+
+
+def test_an_old_token_is_refused_when_it_may_not_be_old():
+    signer = Signer(b"k" * 32)
+    token = signer.sign("reset", 7)
+    time.sleep(1.1)  # itsdangerous counts whole seconds
+    with pytest.raises(InvalidToken, match="expired"):
+        signer.unsign("reset", token, max_age=0)
+
+
+def test_the_secret_is_made_once_and_kept_private(tmp_path):
+    first = load_secret(None, tmp_path)
+    assert load_secret(None, tmp_path) == first and len(first) >= 32
+    assert stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode) == 0o600
+    assert load_secret("configured-secret-key", tmp_path) == b"configured-secret-key"
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = create_app(load_settings(database_url=f"sqlite:///{tmp_path / 'csrf.db'}", home=tmp_path))
+
+    @app.get("/form")
+    def form(request: Request) -> dict:  # stands for any page with a form: it renders the visitor's token
+        return {"token": csrf.token(request)}
+
+    @app.post("/probe", dependencies=[Depends(require_csrf)])
+    def probe() -> dict:
+        return {"changed": True}
+
+    with TestClient(app) as http:
+        yield http
+
+
+def test_a_post_without_the_token_is_refused(client):
+    client.get("/form")
+    assert COOKIE in client.cookies
+    refused = client.post("/probe", data={"x": "1"})
+    assert refused.status_code == 403 and "reload the page" in refused.json()["error"]
+    assert client.post("/probe", data={"csrf_token": "0" * 64}).status_code == 403
+
+
+def test_a_post_with_the_visitors_token_goes_through(client):
+    token = client.get("/form").json()["token"]
+    assert client.get("/form").json()["token"] == token  # the cookie keeps it steady across pages
+    assert client.post("/probe", data={"csrf_token": token}).json() == {"changed": True}
+    assert client.post("/probe", headers={"X-CSRF-Token": token}).json() == {"changed": True}
+    # the same token with another visitor's cookie is refused: it is bound to the cookie it was made for
+    client.cookies.clear()
+    client.cookies.set(COOKIE, "another-visitors-cookie-value-123")
+    assert client.post("/probe", data={"csrf_token": token}).status_code == 403
