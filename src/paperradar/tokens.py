@@ -62,7 +62,7 @@ class Signer:
         """A URL-safe token carrying `payload` (anything JSON can hold) and the time it was made."""
         return URLSafeTimedSerializer(self._secret, salt=purpose).dumps(payload)
 
-    def unsign(self, purpose: str, token: str, max_age: float | None = None) -> Any:
+    def unsign(self, purpose: str, token: str, max_age: int | None = None) -> Any:
         """The payload of a token made by `sign` for this purpose, no older than `max_age` seconds."""
         if not token or len(token) > 4096:
             raise InvalidToken(f"{purpose} token: missing or too long")
