@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `paperradar serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `paperradar serve` listens on.")
     page_size: int = Field(default=25, ge=1, le=200, description="Results per page in the web UI.")
+    cors_origins: str = Field(
+        default="",
+        max_length=4000,
+        description="Origins (comma-separated, e.g. https://a.example,https://b.example, or *) whose pages may "
+        "call the JSON API from a browser. Empty: none (CORS off).",
+    )
     embedder: str = Field(
         default="minilm",
         pattern=r"^(minilm|hashing)$",
@@ -132,6 +138,10 @@ class Settings(BaseSettings):
         if toml_path:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
         return tuple(sources)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def database(self) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -55,6 +56,8 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(daily.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
