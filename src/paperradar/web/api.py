@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
+from paperradar.web.examples import answer
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-QueryText = Annotated[str, Query(max_length=10_000, description="Search text; see docs/search.md for syntax.")]
-Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.")]
-Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).")]
-Year = Annotated[int | None, Query(ge=1000, le=3000)]
+QueryText = Annotated[
+    str,
+    Query(
+        max_length=10_000,
+        description="Search text; see docs/search.md for syntax.",
+        openapi_examples={
+            "words": {"summary": "Plain words", "value": "low rank adaptation"},
+            "syntax": {"summary": "A phrase, a field and an exclusion", "value": '"attention is all" au:vaswani -survey'},
+        },
+    ),
+]
+Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.", examples=[20])]
+Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).", examples=[0])]
+Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of publication.", examples=[2021])]
+PaperId = Annotated[str, Path(description="Public id, arXiv id or DOI.", examples=["2106.09685"])]
+Venue = Annotated[str | None, Query(max_length=200, description="Only papers from this venue.", examples=["NeurIPS"])]
 
 
 def _library(request: Request) -> Library:
@@ -37,10 +50,12 @@ def search_filters(
     year: Year = None,
     year_from: Year = None,
     year_to: Year = None,
-    category: Annotated[list[str] | None, Query(max_length=40, description="arXiv category; repeatable.")] = None,
-    venue: Annotated[str | None, Query(max_length=200)] = None,
-    min_citations: Annotated[int | None, Query(ge=0)] = None,
-    has_code: Annotated[bool | None, Query(description="true: only papers with code; false: only without.")] = None,
+    category: Annotated[
+        list[str] | None, Query(max_length=40, description="arXiv category; repeatable.", examples=[["cs.CL"]])
+    ] = None,
+    venue: Venue = None,
+    min_citations: Annotated[int | None, Query(ge=0, description="At least this many citations.", examples=[100])] = None,
+    has_code: Annotated[bool | None, Query(description="true: only papers with code; false: only without.", examples=[True])] = None,
 ) -> Filters:
     """The filters every search endpoint takes (a dependency, so pages and API parse them alike)."""
     if year is not None:
@@ -62,29 +77,40 @@ SearchFilters = Annotated[Filters, Depends(search_filters)]
     "/search",
     summary="Search by words and meaning",
     response_description='{"results": [...]} best first; each result has `score` and `found_by` (its retrievers)',
+    responses=answer("search"),
 )
 def search(
     request: Request,
     filters: SearchFilters,
     q: QueryText = "",
-    mode: Annotated[SearchMode, Query(description="hybrid (default), lexical or semantic.")] = SearchMode.HYBRID,
+    mode: Annotated[SearchMode, Query(description="hybrid (default), lexical or semantic.", examples=["hybrid"])] = SearchMode.HYBRID,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict:
+    """Search by words (BM25), by meaning (embeddings) or both fused; the same filters as the search page."""
     return _results(_library(request).search(q, limit=limit, offset=offset, filters=filters, mode=mode))
 
 
-@router.get("/papers/{paper_id:path}/similar", summary="Papers most like one paper, best first, without it")
+@router.get(
+    "/papers/{paper_id:path}/similar",
+    summary="Papers most like one paper, best first, without it",
+    responses=answer("similar"),
+)
 def similar(
     request: Request,
-    paper_id: str,
+    paper_id: PaperId,
     filters: SearchFilters,
     limit: Limit = 20,
     focus: Annotated[
         str | None,
-        Query(max_length=2000, description="Some of the paper's text (its method, say): papers alike in that respect."),
+        Query(
+            max_length=2000,
+            description="Some of the paper's text (its method, say): papers alike in that respect.",
+            examples=["low-rank updates of the weight matrices"],
+        ),
     ] = None,
 ) -> dict:
+    """The papers nearest in meaning to one paper (cosine similarity of their embeddings)."""
     return _results(_library(request).similar(paper_id, limit=limit, filters=filters, focus=focus))
 
 
@@ -94,13 +120,15 @@ def similar(
     response_class=PlainTextResponse,
     responses={200: {"content": {"application/x-bibtex": {"example": "@misc{hu2021lora,\n  title = {{LoRA}}\n}"}}}},
 )
-def bibtex(request: Request, paper_id: str) -> Response:
+def bibtex(request: Request, paper_id: PaperId) -> Response:
+    """The paper's BibTeX entry, as the paper page shows it."""
     entry = _library(request).bibtex(paper_id)
     return PlainTextResponse(entry, media_type="application/x-bibtex; charset=utf-8")
 
 
-@router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI")
-def paper(request: Request, paper_id: str) -> dict:
+@router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI", responses=answer("paper"))
+def paper(request: Request, paper_id: PaperId) -> dict:
+    """One paper with its citation counts over time, oldest first."""
     library = _library(request)
     found = library.paper(paper_id)
     data = found.to_dict()
@@ -111,7 +139,7 @@ def paper(request: Request, paper_id: str) -> dict:
     return data
 
 
-@router.get("/best", summary="Most cited papers of a year or a range of years")
+@router.get("/best", summary="Most cited papers of a year or a range of years", responses=answer("best"))
 def best(
     request: Request,
     year: Year = None,
@@ -119,23 +147,30 @@ def best(
     until: Year = None,
     limit: Limit = 100,
     offset: Offset = 0,
-    category: Annotated[str | None, Query(max_length=40, description="Only papers in this arXiv category.")] = None,
-    venue: Annotated[str | None, Query(max_length=200)] = None,
-    normalise: Annotated[str, Query(pattern="^(none|age)$", description="age: citations per year.")] = "none",
+    category: Annotated[
+        str | None, Query(max_length=40, description="Only papers in this arXiv category.", examples=["cs.CL"])
+    ] = None,
+    venue: Venue = None,
+    normalise: Annotated[
+        str, Query(pattern="^(none|age)$", description="age: citations per year.", examples=["age"])
+    ] = "none",
 ) -> dict:
+    """A best-of list, ranked by citations or by citations per year since publication; `rank` counts from 1."""
     filters = Filters(categories=(category,) if category else (), venue=venue or None)
     page = _library(request).best(year=year, since=since, until=until, limit=limit, offset=offset, filters=filters,
                                   normalise=normalise)  # fmt: skip
     return _results(page, ranked=True)
 
 
-@router.get("/latest", summary="Newest papers first")
+@router.get("/latest", summary="Newest papers first", responses=answer("latest"))
 def latest(request: Request, limit: Limit = 25, offset: Offset = 0) -> dict:
+    """The newest papers by publication date, as the /latest page lists them."""
     return _results(_library(request).latest(limit=limit, offset=offset))
 
 
-@router.get("/stats", summary="How many papers the database holds")
+@router.get("/stats", summary="How many papers the database holds", responses=answer("stats"))
 def stats(request: Request) -> dict:
+    """Counts of papers, and of those with abstracts, citations and arXiv ids; the years they span."""
     numbers = _library(request).stats()
     return {
         "papers": numbers.papers,

@@ -6,11 +6,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paperradar.models import Filters
 from paperradar.service import FeedPage, Library, Page
+from paperradar.web.examples import answer
 from paperradar.web.feeds import feed_response
 from paperradar.web.templating import templates
 
@@ -18,12 +19,18 @@ pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 api = APIRouter(prefix="/api", tags=["api"])
 
 WindowName = Literal["day", "week", "month"]
-Format = Annotated[Literal["html", "rss", "atom"], Query(alias="format", description="html, rss or atom.")]
-Category = Annotated[str | None, Query(max_length=40, description="Only papers in this arXiv category.")]
+Format = Annotated[
+    Literal["html", "rss", "atom", "json"],
+    Query(alias="format", description="html, rss, atom or json (JSON Feed 1.1)."),
+]
+Category = Annotated[
+    str | None, Query(max_length=40, description="Only papers in this arXiv category.", examples=["cs.CL"])
+]
 PageNumber = Annotated[int, Query(ge=1, le=1000)]
-Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.")]
-Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).")]
-Slug = Annotated[str, Query(max_length=20)]
+Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.", examples=[25])]
+Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).", examples=[0])]
+Window = Annotated[WindowName, Query(description="How far back signals count: day, week or month.", examples=["week"])]
+Day = Annotated[date | None, Query(description="The last day of the window (default: today).", examples=["2024-05-03"])]
 
 
 def _library(request: Request) -> Library:
@@ -107,29 +114,38 @@ def _feed_json(found: FeedPage) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@api.get("/daily", summary="Papers of the newest day with papers, best first, each with `why`")
+@api.get("/daily", summary="Papers of the newest day with papers, best first, each with `why`", responses=answer("feed"))
 def api_newest(request: Request, category: Category = None, limit: Limit = 25, offset: Offset = 0) -> dict:
+    """The home page's list: the newest listing day, ordered by the trending score over that day."""
     return _feed_json(_library(request).daily(limit=limit, offset=offset, filters=_filters(category)))
 
 
-def _period_api(kind: str):
+def _period_api(kind: str, example: str):
     def api_period(request: Request, slug: str, category: Category = None, limit: Limit = 25,
                    offset: Offset = 0) -> dict:  # fmt: skip
+        """One period's papers, with the nearest periods before and after that have papers."""
         found = _library(request).daily(kind, slug[:20], limit=limit, offset=offset, filters=_filters(category))
         return _feed_json(found)
+
+    # Set here, not in the signature: annotations are strings under `from __future__`, and this one names a local.
+    api_period.__annotations__["slug"] = Annotated[str, Path(max_length=20, examples=[example])]
 
     return api_period
 
 
-for _kind, _example in (("daily", "YYYY-MM-DD"), ("weekly", "YYYY-Www"), ("monthly", "YYYY-MM")):
+for _kind, _shape, _example in (("daily", "YYYY-MM-DD", "2024-05-03"), ("weekly", "YYYY-Www", "2024-W18"),
+                                ("monthly", "YYYY-MM", "2024-05")):  # fmt: skip
     pages.add_api_route(f"/{_kind}/{{slug}}", _period_page(_kind), methods=["GET"])
-    _summary = f"Papers listed in one period ({_example}), best first, each with `why`"
-    api.add_api_route(f"/{_kind}/{{slug}}", _period_api(_kind), methods=["GET"], summary=_summary)
+    _summary = f"Papers listed in one period ({_shape}), best first, each with `why`"
+    api.add_api_route(f"/{_kind}/{{slug}}", _period_api(_kind, _example), methods=["GET"], summary=_summary,
+                      responses=answer("feed"))  # fmt: skip
 
 
-@api.get("/trending", summary="Trending papers over a day, week or month, each with `why`")
-def api_trending(request: Request, window: WindowName = "week", day: date | None = None, category: Category = None,
+@api.get("/trending", summary="Trending papers over a day, week or month, each with `why`",
+         responses=answer("trending"))  # fmt: skip
+def api_trending(request: Request, window: Window = "week", day: Day = None, category: Category = None,
                  limit: Limit = 25, offset: Offset = 0) -> dict:  # fmt: skip
+    """Papers ranked by the trending formula of docs/trending.md, each with the reasons it ranks there."""
     found = _library(request).trending(window, day, limit=limit, offset=offset, filters=_filters(category))
     results = [hit.to_dict() for hit in found.hits]
     return {"title": found.title, "total": found.total, "results": results, "offset": offset, "limit": limit}
