@@ -1,7 +1,8 @@
-"""RSS 2.0 and Atom feeds of any list of hits, built with ElementTree (which escapes every value)."""
+"""RSS 2.0, Atom and JSON Feed 1.1 of any list of hits; XML built with ElementTree (which escapes every value)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -12,7 +13,7 @@ from fastapi.responses import Response
 from paperradar.models import Paper
 from paperradar.service import Hit
 
-FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 cannot carry at all, escaped or not: a title holding one would break the feed.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -76,6 +77,26 @@ def atom(title: str, page_url: str, base: str, hits: list[Hit]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def json_feed(title: str, page_url: str, base: str, hits: list[Hit]) -> bytes:
+    """JSON Feed 1.1 (jsonfeed.org/version/1.1): the feed for readers that take JSON."""
+    feed_url = page_url + ("&" if "?" in page_url else "?") + "format=json"
+    items = [
+        {
+            "id": _link(base, hit.paper),
+            "url": _link(base, hit.paper),
+            "title": hit.paper.title,
+            "content_text": _summary(hit),
+            "date_published": _when(hit.paper).isoformat(),
+            "authors": [{"name": name} for name in hit.paper.authors[:20]],
+            "tags": list(hit.paper.categories),
+        }
+        for hit in hits
+    ]
+    body = {"version": "https://jsonfeed.org/version/1.1", "title": f"{title} · paperradar",
+            "home_page_url": page_url, "feed_url": feed_url, "items": items}  # fmt: skip
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
 def feed_response(fmt: str, title: str, page_url: str, base: str, hits: list[Hit]) -> Response:
-    body = (rss if fmt == "rss" else atom)(title, page_url, base, hits)
+    body = {"rss": rss, "atom": atom, "json": json_feed}[fmt](title, page_url, base, hits)
     return Response(body, media_type=FORMATS[fmt])

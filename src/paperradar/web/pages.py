@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
+from paperradar.web.api import SearchFilters
 from paperradar.web.daily import Format
 from paperradar.web.feeds import feed_response
 from paperradar.web.templating import templates
@@ -44,17 +46,26 @@ def latest(request: Request, page: PageNumber = 1, fmt: Format = "html") -> Resp
 @router.get("/search")
 def search(
     request: Request,
+    filters: SearchFilters,
     q: Annotated[str, Query(max_length=10_000)] = "",
     mode: SearchMode = SearchMode.HYBRID,
-    year: Year = None,
     page: PageNumber = 1,
     fmt: Format = "html",
 ) -> Response:
     size = _page_size(request)
-    found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=Filters.for_year(year), mode=mode)
+    found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=filters, mode=mode)
     if fmt != "html":
         return _feed(request, fmt, f"Search: {q[:200]}", found)
-    context = {"q": q, "mode": mode.value, "modes": [m.value for m in SearchMode], "year": year}
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "format")]
+    context = {
+        "q": q,
+        "mode": mode.value,
+        "modes": [m.value for m in SearchMode],
+        "year": request.query_params.get("year"),
+        "category": filters.categories[0] if filters.categories else "",
+        "has_code": filters.has_code,
+        "base_query": urlencode(kept) + "&" if kept else "",  # the pager keeps every filter
+    }
     return templates.TemplateResponse(request, "search.html", {**context, "page": found, "number": page})
 
 
@@ -71,7 +82,7 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
 
 
 BestFormat = Annotated[
-    Literal["html", "rss", "atom", "markdown", "bibtex"], Query(alias="format", description="Page, feed or export.")
+    Literal["html", "rss", "atom", "json", "markdown", "bibtex"], Query(alias="format", description="Page, feed or export.")
 ]
 Text = Annotated[str | None, Query(max_length=200)]
 Normalise = Annotated[Literal["none", "age"], Query()]
