@@ -46,6 +46,12 @@ class KeywordQuery:
     text: str = ""  # the free text as typed, without syntax: what a semantic retriever reads
 
     @property
+    def highlights(self) -> tuple[str, ...]:
+        """The words a results page marks: terms, phrases and title/abstract field words (not exclusions)."""
+        texts = [*self.terms, *self.phrases, *(text for name, text in self.fields if name != "authors")]
+        return tuple(dict.fromkeys(word for text in texts for word in text.split()))
+
+    @property
     def constraints(self) -> KeywordQuery:
         """Only the parts every result must satisfy: phrases, one-field terms, exclusions."""
         return KeywordQuery(phrases=self.phrases, fields=self.fields, excluded=self.excluded, filters=self.filters)

@@ -70,6 +70,7 @@ class Page:
     limit: int
     title: str = ""
     total: int | None = None  # how many there are in all, where that is known cheaply
+    highlights: tuple[str, ...] = ()  # for search results: the query's words, for pages to mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,7 @@ class Library:
             return Page([], offset, limit)
         embedder = self.embedder if mode is not SearchMode.LEXICAL and self.has_embeddings() else None
         fused = find(self.store, embedder, query, mode, offset + limit)[offset:]
-        return Page(self._hydrate_fused(fused), offset, limit)
+        return Page(self._hydrate_fused(fused), offset, limit, highlights=query.highlights)
 
     def similar(self, key: str, limit: int = 20, filters: Filters | None = None, focus: str | None = None) -> Page:
         """Papers most like one paper, best first, without it; `focus` (some of its text) steers the likeness."""

@@ -10,6 +10,7 @@ from paperradar.rank.bibtex import bibtex
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.web.chart import citation_chart
 from paperradar.web.csrf import csrf_field
+from paperradar.web.highlight import highlight, snippet
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True  # every value from a paper or a user is escaped, in every template
@@ -17,6 +18,8 @@ templates.env.filters["count"] = format_count
 templates.env.filters["citation_line"] = citation_line
 templates.env.filters["bibtex"] = bibtex
 templates.env.filters["citation_chart"] = citation_chart
+templates.env.filters["highlight"] = highlight
+templates.env.filters["snippet"] = snippet
 templates.env.globals["csrf_field"] = csrf_field
 
 

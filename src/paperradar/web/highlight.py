@@ -1,0 +1,51 @@
+"""Mark a query's words in a title or snippet: split the raw text, escape every piece, wrap the matches in <mark>."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+MAX_WORDS = 32
+
+
+def _pattern(words: tuple[str, ...] | list[str] | None) -> re.Pattern[str] | None:
+    wanted = sorted({w for w in (words or ())[:MAX_WORDS] if w.strip()}, key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in wanted) + r")\w*", re.IGNORECASE)
+
+
+def snippet(text: str | None, words: tuple[str, ...] | list[str] | None, size: int = 220) -> str:
+    """About `size` characters of text, from a little before the first matched word (so the match shows)."""
+    text = text or ""
+    pattern = _pattern(words)
+    found = pattern.search(text) if pattern else None
+    start = 0
+    if found and found.end() > size - 20:
+        start = text.rfind(" ", 0, max(found.start() - 60, 0)) + 1
+    end = start + size
+    if end >= len(text):
+        return ("…" if start else "") + text[start:]
+    cut = text.rfind(" ", start, end)
+    return ("…" if start else "") + text[start : cut if cut > start + size // 2 else end] + "…"
+
+
+def highlight(text: str | None, words: tuple[str, ...] | list[str] | None) -> Markup:
+    """The text escaped, with each word (and words it begins, as stemming matches them) in <mark>.
+
+    Matching runs on the raw text and escaping on each piece after, so a mark never lands inside
+    an entity or a tag, and nothing in `text` or `words` reaches the page unescaped.
+    """
+    text = text or ""
+    pattern = _pattern(words)
+    if pattern is None:
+        return escape(text)
+    pieces: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(Markup("<mark>%s</mark>") % match.group())
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
