@@ -1,0 +1,63 @@
+"""The JSON API as a client developer meets it: an OpenAPI schema with examples, and CORS only when asked for."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paperradar.settings import load_settings
+from paperradar.web.app import create_app
+
+ORIGIN = "https://reader.example"
+
+
+def _client(tmp_path, **settings) -> TestClient:
+    return TestClient(create_app(load_settings(database_url=f"sqlite:///{tmp_path / 'api.db'}", **settings)))
+
+
+def _has_example(parameter: dict) -> bool:
+    schema = parameter["schema"]
+    variants = [schema, *schema.get("anyOf", [])]
+    return bool(parameter.get("examples") or parameter.get("example") or any("examples" in v for v in variants))
+
+
+def test_every_api_route_has_a_description_and_examples(tmp_path):
+    with _client(tmp_path) as client:
+        spec = client.get("/openapi.json").json()
+    routes = {path: op for path, ops in spec["paths"].items() if path.startswith("/api/") for op in ops.values()}
+    expected = {"daily", "weekly", "monthly", "trending", "best", "search", "papers", "latest", "stats"}
+    assert {path.split("/")[2] for path in routes} == expected
+    for path, op in routes.items():
+        assert op.get("summary") and op.get("description"), f"{path} has no description"
+        answers = op["responses"]["200"].get("content", {})
+        assert any("example" in body for body in answers.values()), f"{path} has no example answer"
+        missing = [p["name"] for p in op.get("parameters", []) if not _has_example(p)]
+        assert not missing, f"{path}: parameters without an example: {missing}"
+        assert all(p.get("description") for p in op.get("parameters", []) if p["in"] == "query"), path
+
+
+@pytest.mark.parametrize("path", ["/api/stats", "/api/search?q=x"])
+def test_cors_is_off_by_default(tmp_path, path):
+    with _client(tmp_path) as client:
+        answer = client.get(path, headers={"Origin": ORIGIN})
+        preflight = client.options(path, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert answer.status_code == 200 and "access-control-allow-origin" not in answer.headers
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_cors_allows_only_the_configured_origins(tmp_path):
+    with _client(tmp_path, cors_origins=f" {ORIGIN} , https://other.example") as client:
+        allowed = client.get("/api/stats", headers={"Origin": ORIGIN})
+        preflight = client.options("/api/stats", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+        stranger = client.get("/api/stats", headers={"Origin": "https://evil.example"})
+        post = client.options("/api/stats", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
+    assert allowed.headers["access-control-allow-origin"] == ORIGIN
+    assert preflight.status_code == 200 and "GET" in preflight.headers["access-control-allow-methods"]
+    assert "access-control-allow-origin" not in stranger.headers
+    assert post.status_code == 400  # reading is all another site's script may do
+
+
+def test_cors_origins_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERRADAR_CORS_ORIGINS", "*")
+    with _client(tmp_path) as client:
+        assert client.get("/api/stats", headers={"Origin": ORIGIN}).headers["access-control-allow-origin"] == "*"
