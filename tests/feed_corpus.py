@@ -42,3 +42,28 @@ def load(store: Store) -> None:
         # The retrieval paper is old but gained 40 citations in May: it trends by citation velocity.
         for day, count in [(date(2024, 3, 20), 10), (date(2024, 5, 2), 30), (date(2024, 5, 3), 50)]:
             store.add_citation_snapshot(OLD, CitationCount(count, "openalex", day))
+
+
+# Papers a hostile or merely unusual source sends, listed on a day of their own (so the counts above hold).
+HOSTILE_DAY = date(2024, 4, 10)
+LONG_WORD = "x" * 10_000
+LONG_TITLE = f"Overlong {LONG_WORD}"
+RTL_TITLE = "نماذج اللغة الكبيرة للترجمة الآلية"
+RTL_ABSTRACT = "מודלים של שפה גדולה מתרגמים טקסט בין שפות. " * 4
+
+
+def load_hostile(store: Store) -> list[str]:
+    """A 10,000-character word as a title, Arabic and Hebrew text, and `javascript:` links; their ids."""
+    papers = [
+        Paper(title=LONG_TITLE, arxiv_id="2404.00101", abstract=f"Abstract {LONG_WORD} end.", authors=[LONG_WORD]),
+        Paper(title=RTL_TITLE, arxiv_id="2404.00102", abstract=RTL_ABSTRACT, authors=["דוד כהן", "ليلى حسن"]),
+        Paper(title=f"Scripted {HOSTILE} links", arxiv_id="2404.00103", abstract=HOSTILE, authors=[HOSTILE],
+              url="javascript:alert(1)", pdf_url="javascript:alert(2)", code_url="JavaScript:alert(3)"),
+    ]  # fmt: skip
+    with store.transaction():
+        for paper in papers:
+            paper.listing_date = paper.published = HOSTILE_DAY
+            paper.year, paper.categories = 2024, ["cs.HC"]
+            paper.citations = CitationCount(2, "openalex", HOSTILE_DAY)
+            upsert(store, paper)
+    return [paper.arxiv_id or "" for paper in papers]
