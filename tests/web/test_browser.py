@@ -13,11 +13,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from feed_corpus import load
+from feed_corpus import HOSTILE_DAY, load, load_hostile
 from paperradar.service import Library
 from paperradar.settings import load_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).parents[2]
+# axe-core from npm: `npm ci --prefix tests/web` (.ci/run does it) installs the version package-lock.json pins.
+AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored; CI keeps the folder as the run's artifacts
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
 
@@ -37,6 +41,7 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("browser") / "browser.db"
     library = Library.open(load_settings(database_url=f"sqlite:///{path}"))
     load(library.store)
+    load_hostile(library.store)
     library.store.sync_text_index()
     library.close()
     port = _free_port()
@@ -76,11 +81,10 @@ def page(browser, tmp_path):
     context.close()
 
 
-def test_the_daily_page_lists_papers_and_navigates_days(page, base_url, tmp_path):
+def test_the_daily_page_lists_papers_and_navigates_days(page, base_url):
     page.goto(base_url + "/")
     assert page.locator("h1").inner_text() == "Papers of Friday 3 May 2024"
     assert page.locator("article.paper").count() == 2
-    page.screenshot(path=str(tmp_path / "daily.png"))
     page.get_by_role("link", name="← 2024-05-01").click()
     page.wait_for_url("**/daily/2024-05-01")
     titles = page.locator("article.paper h2").all_inner_texts()
@@ -148,9 +152,10 @@ def test_every_control_has_a_label(page, base_url):
 
 
 @pytest.fixture(scope="module")
-def screenshots(tmp_path_factory) -> Path:
-    """Screenshots of each page, kept with pytest's temporary folders (the last three runs)."""
-    return tmp_path_factory.mktemp("screenshots")
+def screenshots() -> Path:
+    """Screenshots of each page, in test-artifacts/screenshots at the project root (replaced each run)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
 
 
 def test_a_visitor_opens_a_paper_a_best_of_list_and_a_feed(page, base_url, screenshots):
@@ -170,3 +175,65 @@ def test_a_visitor_opens_a_paper_a_best_of_list_and_a_feed(page, base_url, scree
     href = page.locator('link[rel=alternate][type="application/rss+xml"]').get_attribute("href")
     items = DET.fromstring(httpx.get(base_url + href).content).findall("channel/item")
     assert "+40 citations this month (openalex)" in " ".join(i.findtext("description") or "" for i in items)
+
+
+def test_a_search_result_leads_to_similar_papers(page, base_url, screenshots):
+    page.goto(base_url + "/search?q=attention&mode=lexical")
+    assert page.locator("article.paper mark").first.inner_text().lower() == "attention"
+    page.screenshot(path=str(screenshots / "search.png"), full_page=True)
+    page.locator("a.similar-link").first.click()
+    page.wait_for_url("**/papers/2405.00001#similar")
+    assert page.locator("#similar h2").inner_text() == "Similar papers"
+
+
+# The pages the browser tests open, each checked by axe-core and photographed.
+AUDITED = {
+    "daily": "/daily/2024-05-01",
+    "search": "/search?q=attention+agents",
+    "paper": "/papers/2405.00002",
+    "best": "/best/2024?category=cs.CL",
+    "trending": "/trending?window=month",
+    "hostile": f"/daily/{HOSTILE_DAY}",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", AUDITED)
+def test_no_serious_accessibility_violations(browser, base_url, screenshots, name, scheme):
+    if not AXE.exists():
+        pytest.skip(f"{AXE.relative_to(ROOT)} is missing: run `npm ci --prefix tests/web` (.ci/run does)")
+    # axe is a script: this context runs JavaScript (the pages have none of their own) and lets it past the CSP.
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + AUDITED[name])
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    page.screenshot(path=str(screenshots / f"{name}-{scheme}.png"), full_page=True)
+    context.close()
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{AUDITED[name]} ({scheme}):\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("path", [f"/daily/{HOSTILE_DAY}", "/papers/2404.00101", "/search?q=overlong&mode=lexical"])
+def test_a_10k_character_title_wraps_at_phone_width(browser, base_url, screenshots, path):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + path)
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    title = page.locator("h1" if "/papers/" in path else "a[href='/papers/2404.00101']").first.bounding_box()
+    page.screenshot(path=str(screenshots / f"phone-long-title-{path.split('/')[1].split('?')[0]}.png"))
+    context.close()
+    assert widths[0] <= widths[1], f"{path}: content {widths[0]}px wide in a {widths[1]}px screen"
+    assert title and title["width"] <= widths[1] and title["height"] > 800  # it wraps onto many lines
+
+
+def test_rtl_titles_read_right_to_left(page, base_url):
+    page.goto(base_url + f"/daily/{HOSTILE_DAY}")
+    rtl = page.locator("a[href='/papers/2404.00102']")
+    ltr = page.locator("a[href='/papers/2404.00101']")
+    assert rtl.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert ltr.evaluate("e => getComputedStyle(e).direction") == "ltr"
