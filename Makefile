@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/known_items.py
 	$(BIN)/python bench/csfcube.py
 	$(BIN)/python bench/search_speed.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
