@@ -176,7 +176,13 @@ def over_http(url: str, embedder: str, types: dict[str, list[str]], args) -> tup
                 client.get(path).raise_for_status()
                 latency.setdefault(name, []).append(time.perf_counter() - started)
         client.close()
-        for name in ("static /static/style.css (floor)", "daily", "search lexical", "search hybrid", "paper (with similar)"):
+        for name in (
+            "static /static/style.css (floor)",
+            "daily",
+            "search lexical",
+            "search hybrid",
+            "paper (with similar)",
+        ):
             throughput[name] = asyncio.run(load_loop(base, types[name], 20, args.load_requests, args.load_seconds))
     finally:
         server.terminate()

@@ -33,7 +33,10 @@ def _titles(html: str) -> list[str]:
 def test_matches_are_marked_in_titles_and_snippets(client):
     html = client.get("/search", params={"q": "lottery ticket", "mode": "lexical"}).text
     titles = _titles(html)
-    assert titles[0] == "The <mark>Lottery</mark> <mark>Ticket</mark> Hypothesis: Finding Sparse, Trainable Neural Networks"
+    assert (
+        titles[0]
+        == "The <mark>Lottery</mark> <mark>Ticket</mark> Hypothesis: Finding Sparse, Trainable Neural Networks"
+    )
     summary = re.search(r'<summary dir="auto">(.*?)</summary>', html, re.S).group(1)
     assert "<mark>" in summary
 
@@ -43,9 +46,9 @@ def test_marking_escapes_first_and_never_marks_inside_markup():
     marked = str(highlight(hostile, ["lt", "script", "mark", "attention", "b"]))
     assert "<script>" not in marked and "<b " not in marked
     assert marked == (
-        '&lt;<mark>script</mark>&gt;alert(&#34;<mark>lt</mark>&#34;)&lt;/<mark>script</mark>&gt; '
-        '&amp;<mark>lt</mark>; &lt;<mark>b</mark> title=&#34;<mark>mark</mark>&#34;&gt;<mark>attention</mark>'
-        '&lt;/<mark>b</mark>&gt;'
+        "&lt;<mark>script</mark>&gt;alert(&#34;<mark>lt</mark>&#34;)&lt;/<mark>script</mark>&gt; "
+        "&amp;<mark>lt</mark>; &lt;<mark>b</mark> title=&#34;<mark>mark</mark>&#34;&gt;<mark>attention</mark>"
+        "&lt;/<mark>b</mark>&gt;"
     )
     assert str(highlight("x", ['"><script>'])) == "x"  # a hostile query word is escaped, never markup
     assert str(highlight("<i>", [])) == "&lt;i&gt;"
@@ -64,8 +67,9 @@ def test_the_count_paging_and_filters_keep_to_each_other(client):
     second = client.get("/search?" + next_link).text
     assert "Results 11–20 for" in second and 'rel="prev"' in second
     assert not set(_titles(first)) & set(_titles(second))
-    total = len(client.get("/api/search", params={"q": "networks", "year": 2021, "mode": "lexical", "limit": 100}).json()["results"])
-    last = client.get("/search", params={"q": "networks", "year": 2021, "mode": "lexical", "page": (total + 9) // 10}).text
+    asked = {"q": "networks", "year": 2021, "mode": "lexical"}
+    total = len(client.get("/api/search", params={**asked, "limit": 100}).json()["results"])
+    last = client.get("/search", params={**asked, "page": (total + 9) // 10}).text
     assert f"of {total} for" in last and 'rel="next"' not in last  # a short last page knows the total
 
 
@@ -87,4 +91,4 @@ def test_every_result_links_to_its_similar_papers(client):
     similar = re.findall(r'class="similar-link" href="/papers/([^"]+)#similar"', html)
     assert ids and similar == ids
     paper = client.get(f"/papers/{similar[0]}").text
-    assert '<section class="similar" id="similar"' in paper and paper.count("<li><a href=\"/papers/") >= 5
+    assert '<section class="similar" id="similar"' in paper and paper.count('<li><a href="/papers/') >= 5

@@ -20,7 +20,10 @@ QueryText = Annotated[
         description="Search text; see docs/search.md for syntax.",
         openapi_examples={
             "words": {"summary": "Plain words", "value": "low rank adaptation"},
-            "syntax": {"summary": "A phrase, a field and an exclusion", "value": '"attention is all" au:vaswani -survey'},
+            "syntax": {
+                "summary": "A phrase, a field and an exclusion",
+                "value": '"attention is all" au:vaswani -survey',
+            },
         },
     ),
 ]
@@ -54,8 +57,12 @@ def search_filters(
         list[str] | None, Query(max_length=40, description="arXiv category; repeatable.", examples=[["cs.CL"]])
     ] = None,
     venue: Venue = None,
-    min_citations: Annotated[int | None, Query(ge=0, description="At least this many citations.", examples=[100])] = None,
-    has_code: Annotated[bool | None, Query(description="true: only papers with code; false: only without.", examples=[True])] = None,
+    min_citations: Annotated[
+        int | None, Query(ge=0, description="At least this many citations.", examples=[100])
+    ] = None,
+    has_code: Annotated[
+        bool | None, Query(description="true: only papers with code; false: only without.", examples=[True])
+    ] = None,
 ) -> Filters:
     """The filters every search endpoint takes (a dependency, so pages and API parse them alike)."""
     if year is not None:
@@ -83,7 +90,9 @@ def search(
     request: Request,
     filters: SearchFilters,
     q: QueryText = "",
-    mode: Annotated[SearchMode, Query(description="hybrid (default), lexical or semantic.", examples=["hybrid"])] = SearchMode.HYBRID,
+    mode: Annotated[
+        SearchMode, Query(description="hybrid (default), lexical or semantic.", examples=["hybrid"])
+    ] = SearchMode.HYBRID,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict:

@@ -114,7 +114,9 @@ def _feed_json(found: FeedPage) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@api.get("/daily", summary="Papers of the newest day with papers, best first, each with `why`", responses=answer("feed"))
+@api.get(
+    "/daily", summary="Papers of the newest day with papers, best first, each with `why`", responses=answer("feed")
+)
 def api_newest(request: Request, category: Category = None, limit: Limit = 25, offset: Offset = 0) -> dict:
     """The home page's list: the newest listing day, ordered by the trending score over that day."""
     return _feed_json(_library(request).daily(limit=limit, offset=offset, filters=_filters(category)))

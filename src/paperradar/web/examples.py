@@ -39,8 +39,14 @@ ANSWERS: dict[str, Any] = {
     "latest": {"results": [RESULT], "offset": 0, "limit": 25},
     "feed": FEED,
     "trending": {"title": "Trending this week", "total": 1, "results": [WHY], "offset": 0, "limit": 25},
-    "stats": {"papers": 74728, "with_abstract": 74728, "with_citations": 51000, "with_arxiv_id": 74728,
-              "year_min": 1993, "year_max": 2025},  # fmt: skip
+    "stats": {
+        "papers": 74728,
+        "with_abstract": 74728,
+        "with_citations": 51000,
+        "with_arxiv_id": 74728,
+        "year_min": 1993,
+        "year_max": 2025,
+    },
 }
 
 

@@ -82,7 +82,8 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
 
 
 BestFormat = Annotated[
-    Literal["html", "rss", "atom", "json", "markdown", "bibtex"], Query(alias="format", description="Page, feed or export.")
+    Literal["html", "rss", "atom", "json", "markdown", "bibtex"],
+    Query(alias="format", description="Page, feed or export."),
 ]
 Text = Annotated[str | None, Query(max_length=200)]
 Normalise = Annotated[Literal["none", "age"], Query()]
