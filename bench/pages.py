@@ -4,10 +4,10 @@ Uses bench/corpora.py's cached MiniLM database of ../shared/data/arxiv-daily-cs 
 imports the corpus once into a cache of its own and embeds it with the hashing embedder (the output says
 which: hybrid search and the paper page's similar papers cost less with hashing vectors than with MiniLM,
 whose query embedding is ~10 ms; see bench/search_speed.py). The baseline measured in the same run is
-the cheapest answer the app gives, /static/style.css (and /api/stats); every page is reported as a
-ratio to it. In-process: the time inside the ASGI app, from the call to the last body byte. HTTP:
-`paperradar serve` on loopback, one request at a time, then an httpx async load loop of 20 concurrent
-clients, bounded in requests and seconds.
+the cheapest answer the app gives, /static/style.css; every page is reported as a ratio to it.
+In-process: the time inside the ASGI app, from the call to the last body byte. HTTP: `paperradar serve`
+on loopback, one request at a time, then 20 concurrent clients for a bounded time (wrk when Debian's
+`wrk` is installed, else an httpx async loop bounded in requests and seconds).
 
     .venv/bin/python bench/pages.py [--samples 200] [--load-requests 2000] [--load-seconds 10]
 """
@@ -18,12 +18,15 @@ import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import httpx
 
@@ -36,6 +39,9 @@ from paperradar.web.app import create_app
 
 CORPUS = "arxiv-daily-cs"
 GOAL_MS = 100.0
+CLIENTS = 20
+FLOOR = "static /static/style.css (floor)"
+LOADED = [FLOOR, "daily", "search lexical", "search hybrid", "paper (with similar)", "feed daily rss"]
 
 
 def open_pages_corpus() -> tuple[Library, str, str]:
@@ -73,18 +79,18 @@ def page_types(library: Library, samples: int) -> dict[str, list[str]]:
     year = newest.end.year
     types = {
         "static /static/style.css (floor)": ["/static/style.css"],
-        "api /api/stats (floor)": ["/api/stats"],
+        "api /api/stats": ["/api/stats"],
         "daily": [f"/daily/{day}"],
         "weekly": [f"/weekly/{iso_year}-W{week:02d}"],
         "trending (week)": [f"/trending?window=week&day={day}"],
-        "search lexical": [f"/search?mode=lexical&q={httpx.QueryParams({'q': q})['q']}" for q in queries],
-        "search hybrid": [f"/search?mode=hybrid&q={httpx.QueryParams({'q': q})['q']}" for q in queries],
+        "search lexical": [f"/search?mode=lexical&q={quote_plus(q)}" for q in queries],
+        "search hybrid": [f"/search?mode=hybrid&q={quote_plus(q)}" for q in queries],
         "paper (with similar)": [f"/papers/{rng.choice(ids)}" for _ in range(samples)],
         "best year": [f"/best/{year - 1}"],
         "best range": [f"/best?since={year - 5}&until={year}"],
         "feed daily rss": [f"/daily/{day}?format=rss"],
         "feed trending atom": [f"/trending?window=week&day={day}&format=atom"],
-        "feed search json": [f"/search?mode=lexical&format=json&q={httpx.QueryParams({'q': q})['q']}" for q in queries],
+        "feed search json": [f"/search?mode=lexical&format=json&q={quote_plus(q)}" for q in queries],
     }
     return {name: [urls[i % len(urls)] for i in range(samples)] for name, urls in types.items()}
 
@@ -152,6 +158,16 @@ async def load_loop(base: str, urls: list[str], clients: int, most: int, seconds
         return sent, time.perf_counter() - started, errors
 
 
+def wrk(base: str, path: str, clients: int, seconds: float) -> tuple[int, float, int]:
+    """(answered, seconds, errors) from wrk (Debian's `wrk`) holding `clients` connections open on one URL."""
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, int(seconds))}s", base + path],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    took = float(re.search(r"requests in ([\d.]+)s", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return done, took, int(bad.group(1)) if bad else 0
+
+
 def over_http(url: str, embedder: str, types: dict[str, list[str]], args) -> tuple[dict, dict]:
     port = free_port()
     env = {**os.environ, "PAPERRADAR_DATABASE_URL": url, "PAPERRADAR_EMBEDDER": embedder}
@@ -176,14 +192,13 @@ def over_http(url: str, embedder: str, types: dict[str, list[str]], args) -> tup
                 client.get(path).raise_for_status()
                 latency.setdefault(name, []).append(time.perf_counter() - started)
         client.close()
-        for name in (
-            "static /static/style.css (floor)",
-            "daily",
-            "search lexical",
-            "search hybrid",
-            "paper (with similar)",
-        ):
-            throughput[name] = asyncio.run(load_loop(base, types[name], 20, args.load_requests, args.load_seconds))
+        for name in LOADED:
+            if shutil.which("wrk"):  # one URL per type: a repeated search is answered as a new one (no result cache)
+                throughput[name] = wrk(base, types[name][0], CLIENTS, args.load_seconds)
+            else:
+                throughput[name] = asyncio.run(
+                    load_loop(base, types[name], CLIENTS, args.load_requests, args.load_seconds)
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -203,7 +218,7 @@ def main() -> None:
     library.close()
     http, load = over_http(url, embedder, types, args)
 
-    floor = percentiles(inside["static /static/style.css (floor)"])[0]
+    floor = percentiles(inside[FLOOR])[0]
     print(f"Pages, {papers:,} papers ({CORPUS}), embedder {embedder}, {args.samples} requests per type, warm")
     print(f"{'page type':<34} {'in-app p50':>10} {'p99':>8} {'x floor':>8} {'HTTP p50':>9} {'p99':>8}  goal")
     for name, samples in inside.items():
@@ -211,9 +226,10 @@ def main() -> None:
         h50, h99 = percentiles(http[name])
         verdict = "met" if p99 < GOAL_MS else "MISSED"
         print(f"{name:<34} {p50:10.2f} {p99:8.2f} {p50 / floor:8.1f} {h50:9.2f} {h99:8.2f}  {verdict}")
-    print(f"Throughput, 20 concurrent clients over loopback (at most {args.load_requests} requests or "
-          f"{args.load_seconds:.0f} s each; the load loop shares the CPU with the server)")  # fmt: skip
-    base_rate = load["static /static/style.css (floor)"][0] / load["static /static/style.css (floor)"][1]
+    tool = "wrk -t2" if shutil.which("wrk") else f"an httpx load loop (at most {args.load_requests} requests)"
+    print(f"Throughput, {CLIENTS} concurrent clients over loopback, {tool}, {args.load_seconds:.0f} s per type "
+          "(the load tool shares the machine's cores with the server)")  # fmt: skip
+    base_rate = load[FLOOR][0] / load[FLOOR][1]
     for name, (done, seconds, errors) in load.items():
         rate = done / seconds
         print(f"{name:<34} {rate:8.0f} req/s  {rate / base_rate:5.2f}x floor  {errors} errors")

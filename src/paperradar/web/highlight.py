@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -10,10 +11,14 @@ MAX_WORDS = 32
 
 
 def _pattern(words: tuple[str, ...] | list[str] | None) -> re.Pattern[str] | None:
-    wanted = sorted({w for w in (words or ())[:MAX_WORDS] if w.strip()}, key=len, reverse=True)
+    return _compiled(tuple(sorted({w for w in (words or ())[:MAX_WORDS] if w.strip()}, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=256)  # one pattern per query serves its 25 titles and 50 snippets
+def _compiled(wanted: tuple[str, ...]) -> re.Pattern[str] | None:
     if not wanted:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in wanted) + r")\w*", re.IGNORECASE)
+    return re.compile(r"(\b(?:" + "|".join(re.escape(w) for w in wanted) + r")\w*)", re.IGNORECASE)
 
 
 def snippet(text: str | None, words: tuple[str, ...] | list[str] | None, size: int = 220) -> str:
@@ -41,11 +46,6 @@ def highlight(text: str | None, words: tuple[str, ...] | list[str] | None) -> Ma
     pattern = _pattern(words)
     if pattern is None:
         return escape(text)
-    pieces: list[str] = []
-    last = 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(Markup("<mark>%s</mark>") % match.group())
-        last = match.end()
-    pieces.append(escape(text[last:]))
-    return Markup("").join(pieces)
+    # split() with one capturing group alternates text between matches (even places) and matches (odd).
+    pieces = pattern.split(text)
+    return Markup("".join(escape(p) if i % 2 == 0 else f"<mark>{escape(p)}</mark>" for i, p in enumerate(pieces)))
