@@ -44,7 +44,7 @@ def test_an_operator_can_add_active_subscribers_linked_to_an_account(empty_store
 
 
 def test_due_subscribers_are_active_ones_not_yet_sent_or_refused(empty_store):
-    a, b, c, d = _active(empty_store, "a@x.org", "b@x.org", "c@x.org", "d@x.org")
+    a, b, c, _ = _active(empty_store, "a@x.org", "b@x.org", "c@x.org", "d@x.org")
     empty_store.add_subscriber("pending@x.org", T0)
     empty_store.unsubscribe("d@x.org", T0)
     assert [s.id for s in empty_store.due_subscribers(DAY, 0, 10)] == [a, b, c]
