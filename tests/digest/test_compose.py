@@ -60,7 +60,7 @@ def test_a_personalised_digest_shows_trending_then_each_personal_section_without
     assert digests.sections(subscriber, DAY) == [trending]  # no personal sections until accounts exist
     why = ("close to “The Lottery Ticket Hypothesis” in your library",)
     picks = [replace(hit, why=why) for hit in personal.search("lottery ticket pruning", limit=3).hits]
-    matches = personal.search("denoising diffusion", limit=2).hits + [trending.hits[1]]  # one already shown
+    matches = [*personal.search("denoising diffusion", limit=2).hits, trending.hits[1]]  # one already shown
     sections = compose(trending, [DigestSection("Recommended for you", picks, "recommended"),
                                   DigestSection("New for your search “diffusion”", matches, "alert")])  # fmt: skip
     assert [len(s.hits) for s in sections] == [6, 3, 2]
@@ -78,7 +78,7 @@ def test_a_personalised_digest_shows_trending_then_each_personal_section_without
         assert places == sorted(places)
         assert picks[0].paper.title in body and matches[0].paper.title in body
         assert f"https://papers.example.org/papers/{picks[0].paper.id}" in body
-        assert body.count(trending.hits[1].paper.title) == 1
+        assert body.count(f"https://papers.example.org/papers/{trending.hits[1].paper.id}") == 1
     assert "close to “The Lottery Ticket Hypothesis” in your library" in received.get_body(("plain",)).get_content()
 
 
