@@ -165,3 +165,20 @@ def test_two_runs_at_once_send_nothing_twice(database, holding_sink, tmp_path):
     assert [s["error"] for s in summaries] == [None, None]
     assert all(s["sent"] > 0 for s in summaries) and sum(s["sent"] for s in summaries) == 30  # both really sent
     assert _counts(holding_sink) == dict.fromkeys(emails, 1)
+
+
+def test_both_backends_send_each_subscriber_one_digest_and_a_rerun_nothing(library, smtp_sink):
+    from feed_corpus import load
+    from paperradar.service import Library
+    from paperradar.settings import load_settings
+
+    load(library.store)
+    settings = load_settings(database_url=library.settings.database, smtp_url=smtp_sink.url, secret_key="k" * 32,
+                             digest_batch=2)  # fmt: skip
+    mailing = Library(settings, library.store)
+    for email in ("a@example.org", "b@example.org", "nobody@refused.example"):
+        mailing.digests.add_subscriber(email, confirmed=True)
+    first = mailing.digests.send(date(2024, 5, 3))
+    assert (first.due, first.sent, first.refused, first.error) == (3, 2, 1, None)
+    assert mailing.digests.send(date(2024, 5, 3)).due == 0
+    assert _counts(smtp_sink) == {"a@example.org": 1, "b@example.org": 1}

@@ -1,0 +1,128 @@
+"""The daily digest for 10,000 subscribers: `paperradar digest send`'s work (claim, render, SMTP,
+record) beside the transport floor measured in the same run: the same number of one pre-rendered
+message, already flattened to bytes, sent over one SMTP connection to the same local sink (aiosmtpd,
+in its own process). A second baseline sends that message as an EmailMessage through MailSession, as
+the digest does, so flattening it each time is counted.
+
+    .venv/bin/python bench/digest.py [--subscribers 10000] [--database postgresql://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import socket
+import tempfile
+import time
+from datetime import UTC, date, datetime
+
+from paperradar.ingest.importer import upsert
+from paperradar.mail import Mailer
+from paperradar.models import CitationCount, Paper
+from paperradar.models.signal import Signal
+from paperradar.service import Library
+from paperradar.settings import load_settings
+
+DAY = date(2026, 3, 6)
+
+
+def _sink(port: int, ready, count) -> None:
+    """A local SMTP server that accepts everything and counts it (the digest's far end)."""
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        async def handle_DATA(self, server, session, envelope) -> str:
+            with count.get_lock():
+                count.value += 1
+            return "250 OK"
+
+    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    while True:
+        time.sleep(3600)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _fill(library: Library, subscribers: int) -> None:
+    store = library.store
+    with store.transaction():
+        for n in range(12):  # a day's listing: twelve papers, some upvoted, with long abstracts
+            arxiv_id = f"2603.{n:05d}"
+            upsert(store, Paper(title=f"A paper about topic {n} & <its> results", arxiv_id=arxiv_id,
+                                listing_date=DAY, published=DAY, year=2026, categories=["cs.LG"],
+                                authors=[f"Author {a}" for a in range(8)], abstract="We study things. " * 80,
+                                citations=CitationCount(n, "openalex", DAY)))  # fmt: skip
+            store.add_signal(arxiv_id, Signal("huggingface", "hf_upvotes", 10 * n, DAY))
+        now = datetime.now(UTC)
+        for n in range(subscribers):
+            store.add_subscriber(f"reader{n}@example.org", now, confirmed=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--database", help="a database URL (default: a fresh SQLite file)")
+    args = parser.parse_args()
+
+    port, ready, count = _free_port(), multiprocessing.Event(), multiprocessing.Value("i", 0)
+    sink = multiprocessing.Process(target=_sink, args=(port, ready, count), daemon=True)
+    sink.start()
+    ready.wait(30)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings(database_url=args.database or f"sqlite:///{folder}/digest.db", home=folder,
+                                 smtp_url=f"smtp://127.0.0.1:{port}", public_url="https://papers.example.org",
+                                 digest_size=10)  # fmt: skip
+        library = Library.open(settings)
+        _fill(library, args.subscribers)
+        digests = library.digests
+
+        # The floor: one pre-rendered digest, sent N times over one connection.
+        subscriber = library.store.subscriber("reader0@example.org")
+        assert subscriber is not None
+        trending = digests.trending_section(DAY)
+        shared = digests.renderer.shared(DAY, [trending])
+        message = digests.renderer.message(shared, [], subscriber.email, "subject", "<m@x>",
+                                           digests.unsubscribe_url(subscriber.email), datetime.now(UTC))  # fmt: skip
+        mailer = Mailer(settings.smtp_url or "", settings.mail_from)
+        message["From"] = settings.mail_from
+        flat = message.as_bytes()
+        started = time.perf_counter()
+        client = mailer.connect()
+        for _ in range(args.subscribers):
+            client.sendmail("radar@papers.example.org", [subscriber.email], flat)
+        client.quit()
+        floor = time.perf_counter() - started
+        started = time.perf_counter()
+        with mailer.session() as session:
+            for _ in range(args.subscribers):
+                session.send(message)
+        flattened = time.perf_counter() - started
+
+        started = time.perf_counter()
+        summary = digests.send(DAY)
+        ours = time.perf_counter() - started
+        library.close()
+    sink.terminate()
+    assert summary.sent == args.subscribers and count.value == 3 * args.subscribers, (summary, count.value)
+
+    n = args.subscribers
+    size = len(message.as_bytes())
+    print(f"Digest of {summary.papers} papers to {n:,} subscribers ({size / 1024:.0f} kB each), "
+          f"{settings.database.split(':')[0]}, local aiosmtpd sink in its own process")  # fmt: skip
+    print(f"{'transport floor (one message as bytes, one connection)':<56} {floor:7.2f} s {n / floor:8.0f} mails/s")
+    print(f"{'  the same as EmailMessage via MailSession':<56} {flattened:7.2f} s {n / flattened:8.0f} mails/s")
+    print(f"{'paperradar digest send':<56} {ours:7.2f} s {n / ours:8.0f} mails/s")
+    for phase, seconds in summary.seconds.items():
+        print(f"{'  ' + phase:<56} {seconds:7.2f} s {1000 * seconds / n:8.3f} ms/mail")
+    print(f"{'ratio (floor / ours)':<56} {floor / ours:7.2f}x")
+    print(f"{'ratio (floor with flattening / ours)':<56} {flattened / ours:7.2f}x")
+
+
+if __name__ == "__main__":
+    main()
