@@ -69,7 +69,8 @@ def test_a_personalised_digest_shows_trending_then_each_personal_section_without
     message = digests.renderer.message(shared, sections[1:], subscriber.email, subject(DAY, sections),
                                        digests.renderer.message_id(subscriber.id, DAY),
                                        digests.unsubscribe_url(subscriber.email), NOW)  # fmt: skip
-    Mailer(smtp_sink.url, "radar@example.org").send(message)
+    with Mailer(smtp_sink.url, "radar@example.org").session() as session:
+        session.send_raw(message.to, message.data)
 
     [received] = smtp_sink.to("me@example.org")
     assert received["Subject"].endswith("Last month's retrieval paper and 10 more")

@@ -7,26 +7,23 @@ only the small frame around it is (personal sections, the unsubscribe link).
 
 from __future__ import annotations
 
-import email.policy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from paperradar.digest.mime import assemble, new_boundary
 from paperradar.digest.sections import DigestSection
 from paperradar.rank.display import author_line, one_line, web_link
 from paperradar.rank.markdown import citation_line, format_count
 
 TEMPLATES = Path(__file__).parents[1] / "web" / "templates"
-# Headers up to SMTP's 998 characters stay on one line: the default 78 would RFC 2047-encode the long
-# List-Unsubscribe URL (it has no space to fold at), and mail clients read that header only raw.
-POLICY = email.policy.default.clone(max_line_length=998)
 
 # Inline styles, since many mail clients drop <style> and every stylesheet; only properties they all know.
 STYLES = {
@@ -63,6 +60,15 @@ def environment() -> Environment:
 
 
 @dataclass(frozen=True, slots=True)
+class Mail:
+    """A digest ready to hand over: its recipient, its Message-ID, and the message as bytes."""
+
+    to: str
+    message_id: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Shared:
     """The part of a day's digest that is the same for every subscriber, rendered once."""
 
@@ -75,8 +81,10 @@ class Shared:
 class DigestRenderer:
     """Renders digests and confirmation mails for a site at `site_url` (absolute links in every mail)."""
 
-    def __init__(self, site_url: str) -> None:
+    def __init__(self, site_url: str, mail_from: str) -> None:
         self.site_url = site_url.rstrip("/")
+        self._from = formataddr(parseaddr(mail_from), charset="utf-8")
+        self._boundary = new_boundary()
         self.host = urlsplit(self.site_url).hostname or "localhost"
         self._env = environment()
         self._section_html = self._env.get_template("mail/_section.html")
@@ -90,22 +98,25 @@ class DigestRenderer:
         return Shared(day, list(sections), Markup(html), text)
 
     def message(self, shared: Shared, personal: Sequence[DigestSection], to: str, subject: str,
-                message_id: str, unsubscribe_url: str, now: datetime) -> EmailMessage:  # fmt: skip
+                message_id: str, unsubscribe_url: str, now: datetime) -> Mail:  # fmt: skip
+        """One subscriber's digest, ready for `MailSession.send_raw`."""
         context = {"title": subject, "day": shared.day, "personal": personal, "site_url": self.site_url,
                    "unsubscribe_url": unsubscribe_url}  # fmt: skip
-        message = EmailMessage(policy=POLICY)
-        message["To"] = to
-        message["Subject"] = one_line(subject, 200)
-        message["Date"] = format_datetime(now)
-        message["Message-ID"] = message_id
-        # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
-        message["List-Id"] = f"paperradar daily digest <digest.{self.host}>"
-        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message["Auto-Submitted"] = "auto-generated"  # asks autoresponders not to answer
-        message.set_content(self._text.render(**context, shared=shared.text))
-        message.add_alternative(self._html.render(**context, shared=shared.html), subtype="html")
-        return message
+        headers = [
+            ("From", self._from),
+            ("To", to),
+            ("Subject", one_line(subject, 200)),
+            ("Date", format_datetime(now)),
+            ("Message-ID", message_id),
+            # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
+            ("List-Id", f"paperradar daily digest <digest.{self.host}>"),
+            ("List-Unsubscribe", f"<{unsubscribe_url}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("Auto-Submitted", "auto-generated"),  # asks autoresponders not to answer
+        ]
+        text = self._text.render(**context, shared=shared.text)
+        html = self._html.render(**context, shared=shared.html)
+        return Mail(to, message_id, assemble(headers, text, html, self._boundary))
 
     def message_id(self, subscriber_id: int, day: date) -> str:
         """The same for every attempt at one subscriber's digest of a day, so a rare second copy (see
@@ -113,7 +124,7 @@ class DigestRenderer:
         return f"<digest.{day:%Y%m%d}.{subscriber_id}@{self.host}>"
 
     def confirmation(self, to: str, confirm_url: str, days: int) -> EmailMessage:
-        message = EmailMessage(policy=POLICY)
+        message = EmailMessage()
         message["To"] = to
         message["Subject"] = "Confirm your paperradar digest"
         message["Date"] = format_datetime(datetime.now(UTC))

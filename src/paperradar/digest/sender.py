@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
 from typing import Protocol
 
 from paperradar.digest.claims import dead_here, worker_token
+from paperradar.digest.render import Mail
 from paperradar.mail import MailError, MailRefused
 from paperradar.models import Subscriber
 from paperradar.store.base import DeliveryStore
@@ -31,7 +31,7 @@ BATCH = 200
 
 
 class Session(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send_raw(self, recipient: str, data: bytes) -> None: ...
 
 
 @dataclass(slots=True)
@@ -79,7 +79,7 @@ class DigestRun:
 
     store: DeliveryStore
     day: date
-    build: Callable[[Subscriber], EmailMessage]
+    build: Callable[[Subscriber], Mail]
     claim_timeout: float
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     worker: str = field(default_factory=worker_token)
@@ -133,7 +133,7 @@ class DigestRun:
                 message = self.build(subscriber)
             try:
                 with _timed(summary, "smtp"):
-                    mail.send(message)
+                    mail.send_raw(message.to, message.data)
             except MailRefused as refusal:
                 summary.refused += 1
                 self._finish(summary, subscriber, "refused", error=str(refusal)[:500])
@@ -143,7 +143,7 @@ class DigestRun:
                 summary.failed = len(mine) - done
                 return False
             summary.sent += 1
-            self._finish(summary, subscriber, "sent", message_id=message["Message-ID"])
+            self._finish(summary, subscriber, "sent", message_id=message.message_id)
         return True
 
     def _finish(self, summary: SendSummary, subscriber: Subscriber, status: str, message_id: str | None = None,

@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from paperradar.digest import DigestRenderer, DigestRun, DigestSection, SendSummary, compose, normalise_email, subject
+from paperradar.digest import (
+    DigestRenderer,
+    DigestRun,
+    DigestSection,
+    Mail,
+    SendSummary,
+    compose,
+    normalise_email,
+    subject,
+)
 from paperradar.errors import ConfigError, InputError
 from paperradar.mail import Mailer
 from paperradar.models import Subscriber
@@ -38,7 +47,7 @@ class Digests:
     @property
     def renderer(self) -> DigestRenderer:
         if self._renderer is None:
-            self._renderer = DigestRenderer(self.site_url)
+            self._renderer = DigestRenderer(self.site_url, self._library.settings.mail_from)
         return self._renderer
 
     def _mailer(self) -> Mailer:
@@ -124,7 +133,7 @@ class Digests:
             return summary
         shared = self.renderer.shared(day, [trending])
 
-        def build(subscriber: Subscriber):
+        def build(subscriber: Subscriber) -> Mail:
             sections = self.sections(subscriber, day, trending)
             return self.renderer.message(shared, sections[1:], subscriber.email, subject(day, sections),
                                          self.renderer.message_id(subscriber.id, day),
