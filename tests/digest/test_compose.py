@@ -102,3 +102,21 @@ def test_the_worker_sends_the_digest_after_the_syncs_once_a_day(feed_db, tmp_pat
     assert second and second.to_dict()["sent"] == 0
     [mail] = smtp_sink.to("ada@example.org")
     assert "Listed this morning" in mail.get_body(("plain",)).get_content()
+
+
+def test_mail_headers_refuse_line_breaks_and_encode_what_is_not_ascii():
+    import email
+    import email.policy
+    from email.utils import formataddr
+
+    from paperradar.digest.mime import assemble, header
+
+    with pytest.raises(ValueError, match="line break"):
+        header("Subject", "hello\r\nBcc: evil@example.org")
+    sender = formataddr(("Rädär", "r@example.org"), charset="utf-8")  # as DigestRenderer makes From
+    data = assemble([("From", sender), ("Subject", "Über “quoted” papers " * 6)],
+                    "plain ✓\nline with trailing space \n.dot line", "<p>html ✓</p>", "=_b")  # fmt: skip
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert parsed["Subject"] == "Über “quoted” papers " * 6 and parsed["From"] == "Rädär <r@example.org>"
+    plain, html = (parsed.get_body((kind,)).get_content().replace("\r\n", "\n") for kind in ("plain", "html"))
+    assert plain == "plain ✓\nline with trailing space \n.dot line" and html == "<p>html ✓</p>"
