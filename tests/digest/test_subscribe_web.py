@@ -131,6 +131,27 @@ def test_the_digests_link_asks_first_and_the_one_click_post_unsubscribes_without
     assert httpx.post(url[:-3] + "xyz", data={"List-Unsubscribe": "One-Click"}).status_code == 422
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_a_visitor_subscribes_from_the_daily_page_in_a_browser_and_confirms(site, sink):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    client, env = site
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        page = browser.new_context(java_script_enabled=False).new_page()
+        page.goto(f"{client.base_url}/daily/{DAY}")
+        page.get_by_label("Get the trending papers by email, once a day").fill("browser@example.org")
+        page.get_by_role("button", name="Subscribe").click()
+        assert page.locator("h1").inner_text() == "Check your inbox"
+        [mail] = sink.to("browser@example.org")
+        page.goto(_link(mail.get_content(), "/subscribe/confirm"))
+        assert page.locator("h1").inner_text() == "You are subscribed"
+        browser.close()
+    assert _status(env, "browser@example.org") == "active"
+
+
 def test_subscribing_is_rate_limited_per_address(site, sink):
     client, env = site
     token = _form_token(client)
