@@ -34,6 +34,17 @@ def test_confirming_activates_and_unsubscribing_stops_until_a_new_subscription(e
     assert changed and revived.status == "pending" and revived.id == active.id
 
 
+def test_a_pending_address_gets_at_most_one_confirmation_an_hour(empty_store):
+    empty_store.add_subscriber("ada@example.org", T0)
+    hour = timedelta(hours=1)
+    assert empty_store.note_confirmation("ADA@example.org", T0, T0 - hour)
+    assert not empty_store.note_confirmation("ada@example.org", T0 + timedelta(minutes=30), T0 - timedelta(minutes=30))
+    assert empty_store.note_confirmation("ada@example.org", T0 + 2 * hour, T0 + hour)
+    empty_store.confirm_subscriber("ada@example.org", T0)
+    assert not empty_store.note_confirmation("ada@example.org", T0 + 9 * hour, T0 + 8 * hour)  # active: none
+    assert not empty_store.note_confirmation("nobody@example.org", T0, T0)
+
+
 def test_an_operator_can_add_active_subscribers_linked_to_an_account(empty_store):
     made, _ = empty_store.add_subscriber("op@example.org", T0, user_id=42, confirmed=True)
     assert made.status == "active" and made.user_id == 42 and made.confirmed_at == T0

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from paperradar.digest import (
@@ -63,8 +63,12 @@ class Digests:
         The caller shows the same answer either way, so the form tells nobody who is subscribed."""
         address = normalise_email(email)
         mailer = self._mailer()  # before storing anything: without mail there is no way to confirm
-        subscriber, _ = self._library.store.add_subscriber(address, _now(), user_id=user_id)
-        if subscriber.status == "pending":
+        now = _now()
+        subscriber, _ = self._library.store.add_subscriber(address, now, user_id=user_id)
+        # One confirmation an hour per address, whatever the IPs asking: the form cannot flood a mailbox.
+        if subscriber.status == "pending" and self._library.store.note_confirmation(
+            subscriber.email, now, now - timedelta(hours=1)
+        ):
             token = self._library.signer.sign(CONFIRM, subscriber.email)
             url = f"{self.site_url}/subscribe/confirm?token={token}"
             mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS))

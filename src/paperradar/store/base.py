@@ -291,6 +291,11 @@ class SubscriberStore(Protocol):
         """Subscribers (of one status, or all) with ids above `after_id`, by id: page on with the last id."""
         ...
 
+    def note_confirmation(self, email: str, now: datetime, not_since: datetime) -> bool:
+        """Record that a confirmation mail goes to this pending address now, unless one went after
+        `not_since` (then False: send none). Atomic, so two requests at once send one mail."""
+        ...
+
 
 class DeliveryStore(Protocol):
     """Which digest went to whom: one row per (subscriber, day), claimed before the send, finished after."""

@@ -79,6 +79,14 @@ class DigestMixin:
         )
         return [_subscriber(row) for row in rows]
 
+    def note_confirmation(self, email: str, now: datetime, not_since: datetime) -> bool:
+        touched = self._run(
+            "UPDATE subscribers SET confirm_sent_at = %s WHERE lower(email) = lower(%s) AND status = 'pending' "
+            "AND (confirm_sent_at IS NULL OR confirm_sent_at < %s)",
+            (now, email, not_since),
+        )
+        return touched > 0
+
     def due_subscribers(self, day: date, after_id: int, limit: int) -> list[Subscriber]:
         rows = self._rows(
             f"SELECT {_SUBSCRIBER} FROM subscribers s WHERE s.status = 'active' AND s.id > %s AND NOT EXISTS ("

@@ -91,6 +91,14 @@ class DigestMixin:
         )
         return [_subscriber(row) for row in rows]
 
+    def note_confirmation(self, email: str, now: datetime, not_since: datetime) -> bool:
+        cursor = self._conn().execute(
+            "UPDATE subscribers SET confirm_sent_at = ? WHERE lower(email) = lower(?) AND status = 'pending' "
+            "AND (confirm_sent_at IS NULL OR confirm_sent_at < ?)",
+            (_time(now), email, _time(not_since)),
+        )
+        return cursor.rowcount > 0
+
     def due_subscribers(self, day: date, after_id: int, limit: int) -> list[Subscriber]:
         rows = self._conn().execute(
             f"SELECT {_SUBSCRIBER} FROM subscribers s WHERE s.status = 'active' AND s.id > ? AND NOT EXISTS ("

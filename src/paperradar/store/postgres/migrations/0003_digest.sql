@@ -9,7 +9,8 @@ CREATE TABLE subscribers (
     user_id         bigint,
     created_at      timestamptz NOT NULL,
     confirmed_at    timestamptz,
-    unsubscribed_at timestamptz
+    unsubscribed_at timestamptz,
+    confirm_sent_at timestamptz  -- the last confirmation mail: at most one an hour to a pending address
 );
 
 -- One subscription per mailbox, whatever case the address was typed in.

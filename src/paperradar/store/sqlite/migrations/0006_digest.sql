@@ -10,7 +10,8 @@ CREATE TABLE subscribers (
     user_id         INTEGER,
     created_at      TEXT NOT NULL,
     confirmed_at    TEXT,
-    unsubscribed_at TEXT
+    unsubscribed_at TEXT,
+    confirm_sent_at TEXT  -- the last confirmation mail: at most one an hour to a pending address
 );
 
 -- One subscription per mailbox, whatever case the address was typed in.
