@@ -120,3 +120,16 @@ def test_mail_headers_refuse_line_breaks_and_encode_what_is_not_ascii():
     assert parsed["Subject"] == "Über “quoted” papers " * 6 and parsed["From"] == "Rädär <r@example.org>"
     plain, html = (parsed.get_body((kind,)).get_content().replace("\r\n", "\n") for kind in ("plain", "html"))
     assert plain == "plain ✓\nline with trailing space \n.dot line" and html == "<p>html ✓</p>"
+
+
+def test_a_confirmation_that_could_not_be_sent_is_sent_when_asked_again(library, smtp_sink):
+    from paperradar.mail import MailError
+
+    down = Library(load_settings(database_url=library.settings.database, smtp_url="smtp://127.0.0.1:9",
+                                 secret_key="k" * 32), library.store)  # fmt: skip
+    with pytest.raises(MailError, match="cannot reach"):
+        down.digests.subscribe("ada@example.org")
+    up = Library(load_settings(database_url=library.settings.database, smtp_url=smtp_sink.url, secret_key="k" * 32),
+                 library.store)  # fmt: skip
+    assert up.digests.subscribe("ada@example.org").status == "pending"
+    assert len(smtp_sink.to("ada@example.org")) == 1

@@ -43,6 +43,10 @@ def test_a_pending_address_gets_at_most_one_confirmation_an_hour(empty_store):
     empty_store.confirm_subscriber("ada@example.org", T0)
     assert not empty_store.note_confirmation("ada@example.org", T0 + 9 * hour, T0 + 8 * hour)  # active: none
     assert not empty_store.note_confirmation("nobody@example.org", T0, T0)
+    empty_store.add_subscriber("bob@example.org", T0)
+    assert empty_store.note_confirmation("bob@example.org", T0, T0 - hour)
+    empty_store.forget_confirmation("bob@example.org")  # the mail could not go
+    assert empty_store.note_confirmation("bob@example.org", T0 + timedelta(minutes=1), T0 - hour)
 
 
 def test_an_operator_can_add_active_subscribers_linked_to_an_account(empty_store):

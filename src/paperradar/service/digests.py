@@ -17,7 +17,7 @@ from paperradar.digest import (
     subject,
 )
 from paperradar.errors import ConfigError, InputError
-from paperradar.mail import Mailer
+from paperradar.mail import Mailer, MailError
 from paperradar.models import Subscriber
 
 if TYPE_CHECKING:
@@ -71,7 +71,11 @@ class Digests:
         ):
             token = self._library.signer.sign(CONFIRM, subscriber.email)
             url = f"{self.site_url}/subscribe/confirm?token={token}"
-            mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS))
+            try:
+                mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS))
+            except MailError:
+                self._library.store.forget_confirmation(subscriber.email)  # so trying again later sends it
+                raise
         return subscriber
 
     def add_subscriber(self, email: str, confirmed: bool = False) -> tuple[Subscriber, bool]:

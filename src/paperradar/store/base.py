@@ -296,6 +296,10 @@ class SubscriberStore(Protocol):
         `not_since` (then False: send none). Atomic, so two requests at once send one mail."""
         ...
 
+    def forget_confirmation(self, email: str) -> None:
+        """Undo `note_confirmation` for a mail that could not be sent, so asking again sends one."""
+        ...
+
 
 class DeliveryStore(Protocol):
     """Which digest went to whom: one row per (subscriber, day), claimed before the send, finished after."""

@@ -87,6 +87,9 @@ class DigestMixin:
         )
         return touched > 0
 
+    def forget_confirmation(self, email: str) -> None:
+        self._run("UPDATE subscribers SET confirm_sent_at = NULL WHERE lower(email) = lower(%s)", (email,))
+
     def due_subscribers(self, day: date, after_id: int, limit: int) -> list[Subscriber]:
         rows = self._rows(
             f"SELECT {_SUBSCRIBER} FROM subscribers s WHERE s.status = 'active' AND s.id > %s AND NOT EXISTS ("

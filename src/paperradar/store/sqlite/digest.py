@@ -99,6 +99,9 @@ class DigestMixin:
         )
         return cursor.rowcount > 0
 
+    def forget_confirmation(self, email: str) -> None:
+        self._conn().execute("UPDATE subscribers SET confirm_sent_at = NULL WHERE lower(email) = lower(?)", (email,))
+
     def due_subscribers(self, day: date, after_id: int, limit: int) -> list[Subscriber]:
         rows = self._conn().execute(
             f"SELECT {_SUBSCRIBER} FROM subscribers s WHERE s.status = 'active' AND s.id > ? AND NOT EXISTS ("
