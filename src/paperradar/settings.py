@@ -106,6 +106,34 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="paperradar <paperradar@localhost>", description="The From address of every email paperradar sends."
     )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="The site's address as readers reach it (https://papers.example.org), for the links in "
+        "emails. Default: http://HOST:PORT.",
+    )
+    digest_at: str = Field(
+        default="08:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker sends the daily digest (after syncs)."
+    )
+    digest_window: Literal["day", "week", "month"] = Field(
+        default="day", description="The digest's trending papers: trending over this window ending on its day."
+    )
+    digest_size: int = Field(default=10, ge=1, le=50, description="Trending papers in each digest.")
+    digest_claim_timeout: int = Field(
+        default=600,
+        ge=30,
+        le=86_400,
+        description="Seconds after which a digest claimed by a run on another machine that never finished is "
+        "sent by the next run (a run on the same machine that died is noticed at once).",
+    )
+    digest_batch: int = Field(
+        default=200, ge=1, le=5_000, description="Subscribers a digest run claims in one transaction before sending."
+    )
+    subscribe_rate_limit: str = Field(
+        default="5/hour",
+        pattern=r"^\d+/(second|minute|hour|day)$",
+        description="Subscriptions one IP address may ask for (per web process), e.g. 5/hour.",
+    )
 
     # -- trending (docs/trending.md) ---------------------------------------------------------------
     trending_weight_upvotes: float = Field(

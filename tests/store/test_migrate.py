@@ -30,3 +30,29 @@ def test_migrate_applies_every_migration_once(backend, tmp_path, request):
         url, expected = request.getfixturevalue("new_postgres_database")("migrate"), postgres_migrations()
     assert _migrate(url) == {"applied": [name for _, name, _ in expected]}
     assert _migrate(url) == {"applied": []}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_migration_numbered_below_one_applied_still_runs(backend, tmp_path, request):
+    """Branches merge: a database may have 0099 before it sees 0006 (SQLite) or 0003 (PostgreSQL)."""
+    if backend == "sqlite":
+        import sqlite3
+
+        url = f"sqlite:///{tmp_path / 'm.db'}"
+        _migrate(url)
+        with sqlite3.connect(tmp_path / "m.db") as conn:
+            conn.executescript(
+                "DROP TABLE deliveries; DROP TABLE subscribers; DELETE FROM schema_migrations WHERE number = 6; "
+                "INSERT INTO schema_migrations (number, name) VALUES (99, 'later');"
+            )
+        assert _migrate(url) == {"applied": ["0006_digest.sql"]}
+        return
+    import psycopg
+
+    url = request.getfixturevalue("new_postgres_database")("gap")
+    _migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE deliveries, subscribers")
+        conn.execute("DELETE FROM paperradar_migrations WHERE number = 3")
+        conn.execute("INSERT INTO paperradar_migrations (number, name) VALUES (99, 'later')")
+    assert _migrate(url) == {"applied": ["0003_digest.sql"]}

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from paperradar.service import Library
 from paperradar.settings import load_settings
 from paperradar.web.app import create_app
-from paperradar.web.highlight import highlight
+from paperradar.rank.highlight import highlight
 
 
 @pytest.fixture(scope="module")

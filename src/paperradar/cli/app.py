@@ -11,6 +11,7 @@ import typer
 
 from paperradar import __version__
 from paperradar.cli import render
+from paperradar.cli.digest import digest_app, subscribers_app
 from paperradar.cli.progress import copy_progress, embed_progress, import_progress
 from paperradar.cli.sync import sync_app
 from paperradar.errors import PaperradarError
@@ -311,6 +312,8 @@ def serve(
 
 
 app.add_typer(sync_app, name="sync")
+app.add_typer(digest_app, name="digest")
+app.add_typer(subscribers_app, name="subscribers")
 
 
 @app.command()
@@ -319,7 +322,7 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="Run every job once now, then exit (1 if any failed).")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Run the daily syncs (arXiv, Hugging Face, citations) at the PAPERRADAR_WORKER_* times, logging each run."""
+    """Run the daily syncs (arXiv, Hugging Face, citations), then the digest, at their set times, logging each."""
     import logging
 
     from paperradar.jobs.worker import run_forever, run_once

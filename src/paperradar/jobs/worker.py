@@ -1,4 +1,4 @@
-"""`paperradar worker`: run the daily syncs at their times of day (UTC), logging each run.
+"""`paperradar worker`: run the daily syncs, then the digest, at their times of day (UTC), logging each run.
 
 Each job runs on its own: one that fails (a service down, a bad answer) is logged and the others still
 run; it is tried again at its next time. `run_once` runs every job once, in order, for tests and cron.
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
+from typing import Protocol
 
 from paperradar.errors import ConfigError
 from paperradar.service import Library
@@ -21,11 +22,20 @@ from paperradar.sync import SyncSummary
 log = logging.getLogger("paperradar.worker")
 
 
+class Outcome(Protocol):
+    """What a job reports: a sync's summary, or the digest's."""
+
+    @property
+    def complete(self) -> bool: ...
+
+    def to_dict(self) -> dict[str, object]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     name: str
     at: clock_time  # UTC
-    run: Callable[[Library], SyncSummary]
+    run: Callable[[Library], Outcome]
 
 
 def _at(value: str, setting: str) -> clock_time:
@@ -37,12 +47,16 @@ def _at(value: str, setting: str) -> clock_time:
 
 
 def jobs(settings: Settings) -> list[Job]:
-    """The daily jobs, in the order a cycle runs them: arXiv first, so picks and counts find its papers."""
-    return [
+    """The daily jobs, in the order a cycle runs them: arXiv first, so picks and counts find its papers;
+    the digest last (when mail is set up), so it tells of what the syncs brought."""
+    found = [
         Job("arxiv", _at(settings.worker_arxiv_at, "worker_arxiv_at"), lambda lib: _then_embed(lib, lib.sync_arxiv())),
         Job("hf-daily", _at(settings.worker_hf_at, "worker_hf_at"), lambda lib: _then_embed(lib, lib.sync_hf_daily())),
         Job("citations", _at(settings.worker_citations_at, "worker_citations_at"), lambda lib: lib.sync_citations()),
     ]
+    if settings.smtp_url:
+        found.append(Job("digest", _at(settings.digest_at, "digest_at"), lambda lib: lib.digests.send()))
+    return found
 
 
 def _then_embed(library: Library, summary: SyncSummary) -> SyncSummary:
@@ -57,7 +71,7 @@ def _then_embed(library: Library, summary: SyncSummary) -> SyncSummary:
     return summary
 
 
-def run_job(library: Library, job: Job) -> SyncSummary | None:
+def run_job(library: Library, job: Job) -> Outcome | None:
     """Run one job and log how it went; None when it raised (the error is logged, never propagated)."""
     started = time.monotonic()
     try:
@@ -71,7 +85,7 @@ def run_job(library: Library, job: Job) -> SyncSummary | None:
     return summary
 
 
-def run_once(library: Library, settings: Settings) -> dict[str, SyncSummary | None]:
+def run_once(library: Library, settings: Settings) -> dict[str, Outcome | None]:
     """Every job once, in order. A job that raised maps to None."""
     return {job.name: run_job(library, job) for job in jobs(settings)}
 

@@ -7,10 +7,13 @@ from paperradar.models.identity import (
     public_id_for,
 )
 from paperradar.models.paper import CitationCount, Paper
+from paperradar.models.subscriber import Delivery, Subscriber
 
 __all__ = [
     "CitationCount",
+    "Delivery",
     "Paper",
+    "Subscriber",
     "fingerprint",
     "normalise_arxiv_id",
     "normalise_doi",

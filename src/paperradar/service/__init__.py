@@ -27,6 +27,7 @@ from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
 from paperradar.search.query import parse
 from paperradar.search.similar import similar_papers
+from paperradar.service.digests import Digests
 from paperradar.settings import Settings
 from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
@@ -99,6 +100,7 @@ class Library:
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._signer: Signer | None = None
+        self._digests: Digests | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
@@ -133,6 +135,13 @@ class Library:
         if self._signer is None:
             self._signer = Signer(load_secret(self.settings.secret_key, self.settings.home))
         return self._signer
+
+    @property
+    def digests(self) -> Digests:
+        """Subscriptions and the daily digest (service/digests.py)."""
+        if self._digests is None:
+            self._digests = Digests(self)
+        return self._digests
 
     @property
     def embedder(self) -> Embedder:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import numpy as np
 
-from paperradar.models import CitationCount, Filters, KeywordQuery, Paper
+from paperradar.models import CitationCount, Delivery, Filters, KeywordQuery, Paper, Subscriber
 from paperradar.models.signal import CitationSnapshot, Signal
 
 # Every retriever and ranker answers with (public paper id, score), best first.
@@ -268,6 +268,70 @@ class FeedStore(Protocol):
         ...
 
 
+class SubscriberStore(Protocol):
+    """Digest subscribers, one per address (compared without regard to case)."""
+
+    def add_subscriber(self, email: str, now: datetime, user_id: int | None = None,
+                       confirmed: bool = False) -> tuple[Subscriber, bool]:  # fmt: skip
+        """The subscriber for `email`, made (pending, or active when `confirmed`) if new or unsubscribed;
+        True when it was made or revived. An active address stays as it is."""
+        ...
+
+    def subscriber(self, email: str) -> Subscriber | None: ...
+
+    def confirm_subscriber(self, email: str, now: datetime) -> Subscriber | None:
+        """Make a pending subscriber active; an active one stays; None for an unknown or unsubscribed address."""
+        ...
+
+    def unsubscribe(self, email: str, now: datetime) -> bool:
+        """Stop mail to an address; False when it was not subscribed."""
+        ...
+
+    def subscribers(self, status: str | None = None, after_id: int = 0, limit: int = 1000) -> list[Subscriber]:
+        """Subscribers (of one status, or all) with ids above `after_id`, by id: page on with the last id."""
+        ...
+
+    def note_confirmation(self, email: str, now: datetime, not_since: datetime) -> bool:
+        """Record that a confirmation mail goes to this pending address now, unless one went after
+        `not_since` (then False: send none). Atomic, so two requests at once send one mail."""
+        ...
+
+    def forget_confirmation(self, email: str) -> None:
+        """Undo `note_confirmation` for a mail that could not be sent, so asking again sends one."""
+        ...
+
+
+class DeliveryStore(Protocol):
+    """Which digest went to whom: one row per (subscriber, day), claimed before the send, finished after."""
+
+    def due_subscribers(self, day: date, after_id: int, limit: int) -> list[Subscriber]:
+        """Active subscribers above `after_id`, by id, whose digest of `day` is not sent or refused yet."""
+        ...
+
+    def claim_deliveries(self, subscriber_ids: Sequence[int], day: date, worker: str, now: datetime,
+                         stale_before: datetime) -> list[int]:  # fmt: skip
+        """Claim these subscribers' digests of `day` for `worker`, committed before returning: rows new,
+        failed, or 'sending' since before `stale_before` (a run that died). Returns the ids claimed."""
+        ...
+
+    def finish_delivery(self, subscriber_id: int, day: date, worker: str, status: str, now: datetime,
+                        message_id: str | None = None, error: str | None = None) -> bool:  # fmt: skip
+        """Record how a claimed send ended (sent, refused or failed), committed; False if the claim was lost."""
+        ...
+
+    def release_claims(self, day: date, workers: Sequence[str], now: datetime, error: str) -> int:
+        """Mark the 'sending' rows of these workers (runs known to be dead) failed, so they are due again."""
+        ...
+
+    def claimants(self, day: date) -> list[str]:
+        """The workers holding 'sending' claims on a day (to find those of runs that died)."""
+        ...
+
+    def deliveries(self, day: date) -> list[Delivery]:
+        """Every delivery row of a day, by subscriber id."""
+        ...
+
+
 class Store(
     PaperStore,
     TextSearchStore,
@@ -277,6 +341,8 @@ class Store(
     IndexStore,
     SignalStore,
     FeedStore,
+    SubscriberStore,
+    DeliveryStore,
     Protocol,
 ):
     """A paper database: every part of the contract. Backends implement this whole; code may ask for a part."""

@@ -19,7 +19,7 @@ from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.settings import Settings
-from paperradar.web import api, csrf, daily, pages
+from paperradar.web import api, csrf, daily, pages, subscriptions
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -55,6 +55,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(daily.api)
     app.include_router(pages.router)
     app.include_router(daily.pages)
+    app.include_router(subscriptions.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])

@@ -134,4 +134,4 @@ def best(
 
 @router.get("/robots.txt", response_class=PlainTextResponse)
 def robots() -> str:
-    return "User-agent: *\nDisallow: /api/\n"
+    return "User-agent: *\nDisallow: /api/\nDisallow: /subscribe\nDisallow: /unsubscribe\n"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from paperradar.rank.bibtex import bibtex
+from paperradar.rank.display import author_line, web_link
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.web.chart import citation_chart
 from paperradar.web.csrf import csrf_field
-from paperradar.web.highlight import highlight, snippet
+from paperradar.rank.highlight import highlight, snippet
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True  # every value from a paper or a user is escaped, in every template
@@ -21,19 +23,7 @@ templates.env.filters["citation_chart"] = citation_chart
 templates.env.filters["highlight"] = highlight
 templates.env.filters["snippet"] = snippet
 templates.env.globals["csrf_field"] = csrf_field
-
-
-def _authors(names: list[str], most: int = 6) -> str:
-    shown = ", ".join(names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
-
-
-templates.env.filters["authors"] = _authors
-
-
-def _web_link(url: str | None) -> str | None:
-    """Only http(s) links reach an href: a `javascript:` URL from a source must never be clickable."""
-    return url if url and url.lower().startswith(("https://", "http://")) else None
-
-
-templates.env.filters["web_link"] = _web_link
+templates.env.filters["authors"] = author_line
+templates.env.filters["web_link"] = web_link
+# The paper card is shared with the digest's mails, which style it inline; pages use the stylesheet.
+templates.env.globals["inline"] = lambda part: Markup("")

@@ -23,16 +23,6 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def current_version(conn: psycopg.Connection) -> int:
-    row = conn.execute(
-        "SELECT to_regclass('paperradar_migrations') IS NOT NULL",
-    ).fetchone()
-    if not row or not row[0]:
-        return 0
-    version = conn.execute("SELECT max(number) FROM paperradar_migrations").fetchone()
-    return int(version[0] or 0) if version else 0
-
-
 def apply_migrations(conn: psycopg.Connection) -> list[str]:
     """Bring the schema up to date, each migration in its own transaction; returns those applied."""
     applied = []
@@ -45,7 +35,9 @@ def apply_migrations(conn: psycopg.Connection) -> list[str]:
     for number, name, sql in migrations():
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            if number <= current_version(conn):
+            # Recorded one by one, not as a high-water mark: a migration numbered below one applied
+            # already (work merged from another branch) still runs.
+            if conn.execute("SELECT 1 FROM paperradar_migrations WHERE number = %s", (number,)).fetchone():
                 continue  # applied already, perhaps by another process while this one waited
             # A file is a script of many statements: sent as one simple query (no parameters in it).
             conn.execute(sql.encode())

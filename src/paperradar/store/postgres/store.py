@@ -14,6 +14,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.base import Candidate, Ranking, Stats
+from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
 from paperradar.store.postgres.filters import where
 from paperradar.store.postgres.live import LiveSourcesMixin
@@ -46,7 +47,7 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET hnsw.iterative_scan = strict_order")
 
 
-class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin):
+class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin, DigestMixin):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
     `transaction()` pins one connection to the thread until it commits."""
 

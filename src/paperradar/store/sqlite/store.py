@@ -13,6 +13,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.sqlite import fts
+from paperradar.store.sqlite.digest import DigestMixin
 from paperradar.store.sqlite.feed import FeedMixin
 from paperradar.store.sqlite.filters import where
 from paperradar.store.sqlite.lexical import LexicalMixin
@@ -32,7 +33,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin):
+class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 

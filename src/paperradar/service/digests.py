@@ -1,0 +1,154 @@
+"""Subscriptions and the daily digest: the use cases behind the subscribe form, the emailed links,
+`paperradar subscribers`, `paperradar digest send` and the worker's digest job."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from paperradar.digest import (
+    DigestRenderer,
+    DigestRun,
+    DigestSection,
+    Mail,
+    SendSummary,
+    compose,
+    normalise_email,
+    subject,
+)
+from paperradar.errors import ConfigError, InputError
+from paperradar.mail import Mailer, MailError
+from paperradar.models import Subscriber
+
+if TYPE_CHECKING:
+    from paperradar.service import Library
+
+CONFIRM_DAYS = 7
+CONFIRM = "digest-confirm"
+UNSUBSCRIBE = "digest-unsubscribe"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Digests:
+    """Subscribers and digests over one Library's store, settings and signer."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._renderer: DigestRenderer | None = None
+
+    @property
+    def site_url(self) -> str:
+        s = self._library.settings
+        return (s.public_url or f"http://{s.host}:{s.port}").rstrip("/")
+
+    @property
+    def renderer(self) -> DigestRenderer:
+        if self._renderer is None:
+            self._renderer = DigestRenderer(self.site_url, self._library.settings.mail_from)
+        return self._renderer
+
+    def _mailer(self) -> Mailer:
+        s = self._library.settings
+        if not s.smtp_url:
+            raise ConfigError("PAPERRADAR_SMTP_URL: not set, so paperradar sends no email",
+                              hint="set it to your mail relay, e.g. smtp://localhost:25")  # fmt: skip
+        return Mailer(s.smtp_url, s.mail_from)
+
+    # -- subscribing ------------------------------------------------------------------------------
+    def subscribe(self, email: str, user_id: int | None = None) -> Subscriber:
+        """Ask for the digest: a pending address gets a (fresh) confirmation link, an active one nothing.
+        The caller shows the same answer either way, so the form tells nobody who is subscribed."""
+        address = normalise_email(email)
+        mailer = self._mailer()  # before storing anything: without mail there is no way to confirm
+        now = _now()
+        subscriber, _ = self._library.store.add_subscriber(address, now, user_id=user_id)
+        # One confirmation an hour per address, whatever the IPs asking: the form cannot flood a mailbox.
+        if subscriber.status == "pending" and self._library.store.note_confirmation(
+            subscriber.email, now, now - timedelta(hours=1)
+        ):
+            token = self._library.signer.sign(CONFIRM, subscriber.email)
+            url = f"{self.site_url}/subscribe/confirm?token={token}"
+            try:
+                mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS))
+            except MailError:
+                self._library.store.forget_confirmation(subscriber.email)  # so trying again later sends it
+                raise
+        return subscriber
+
+    def add_subscriber(self, email: str, confirmed: bool = False) -> tuple[Subscriber, bool]:
+        """For operators: `confirmed` makes the address active at once (no mail); else as `subscribe`.
+        True when the address was new or revived."""
+        if not confirmed:
+            before = self._library.store.subscriber(normalise_email(email))
+            subscriber = self.subscribe(email)
+            return subscriber, before is None or before.status == "unsubscribed"
+        return self._library.store.add_subscriber(normalise_email(email), _now(), confirmed=True)
+
+    def confirm(self, token: str) -> Subscriber:
+        """Activate the subscription a confirmation link was made for."""
+        email = self._library.signer.unsign(CONFIRM, token, max_age=CONFIRM_DAYS * 86_400)
+        subscriber = self._library.store.confirm_subscriber(str(email), _now())
+        if subscriber is None:
+            raise InputError("token: this address has unsubscribed since; subscribe again to get the digest")
+        return subscriber
+
+    def unsubscribe_url(self, email: str) -> str:
+        """The signed one-click link of an address (no expiry: it is in every digest ever sent)."""
+        return f"{self.site_url}/unsubscribe?token={self._library.signer.sign(UNSUBSCRIBE, email)}"
+
+    def unsubscribe_address(self, token: str) -> str:
+        """The address an unsubscribe link was made for (InvalidToken when it is not one of ours)."""
+        return str(self._library.signer.unsign(UNSUBSCRIBE, token))
+
+    def unsubscribe(self, token: str) -> bool:
+        """Stop the digest to the address of a signed link; False when it was not subscribed."""
+        return self._library.store.unsubscribe(self.unsubscribe_address(token), _now())
+
+    def subscribers(self, status: str | None = None) -> list[Subscriber]:
+        if status not in (None, "pending", "active", "unsubscribed"):
+            raise InputError(f"status: must be pending, active or unsubscribed, got {str(status)[:20]!r}")
+        found: list[Subscriber] = []
+        while page := self._library.store.subscribers(status, found[-1].id if found else 0, 1000):
+            found += page
+        return found
+
+    # -- the digest -------------------------------------------------------------------------------
+    def trending_section(self, day: date) -> DigestSection:
+        s = self._library.settings
+        page = self._library.trending(s.digest_window, day, limit=s.digest_size)
+        return DigestSection(page.title, page.hits, "trending")
+
+    def personal_sections(self, subscriber: Subscriber, day: date) -> list[DigestSection]:
+        """Sections for this subscriber alone. None yet: they need accounts (recommendations for
+        `subscriber.user_id`, new matches of their saved searches since the last digest), which this
+        is the one place to add once accounts exist."""
+        return []
+
+    def sections(self, subscriber: Subscriber, day: date, trending: DigestSection | None = None) -> list[DigestSection]:
+        """What a subscriber's digest of a day holds: trending, then their personal sections."""
+        trending = trending or self.trending_section(day)
+        return compose(trending, self.personal_sections(subscriber, day))
+
+    def send(self, day: date | None = None, dry_run: bool = False) -> SendSummary:
+        """Send each due, confirmed subscriber exactly one digest of `day` (default: today, UTC)."""
+        day = day or _now().date()
+        trending = self.trending_section(day)
+        summary = SendSummary(day, dry_run=dry_run, papers=len(trending.hits))
+        if not trending.hits:  # nothing to say: send nothing, record nothing, so a run after the sync still sends
+            return summary
+        shared = self.renderer.shared(day, [trending])
+
+        def build(subscriber: Subscriber) -> Mail:
+            sections = self.sections(subscriber, day, trending)
+            return self.renderer.message(shared, sections[1:], subscriber.email, subject(day, sections),
+                                         self.renderer.message_id(subscriber.id, day),
+                                         self.unsubscribe_url(subscriber.email), _now())  # fmt: skip
+
+        s = self._library.settings
+        run = DigestRun(self._library.store, day, build, s.digest_claim_timeout, batch=s.digest_batch)
+        if dry_run:
+            return run.dry_run(summary)
+        return run.send(summary, self._mailer().session())
