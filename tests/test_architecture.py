@@ -17,6 +17,7 @@ ALLOWED = {
     "ingest": {"models", "errors", "store", "sources", "embed"},
     "search": {"models", "errors", "store", "embed"},
     "rank": {"models", "errors", "store"},
+    "recommend": set(),
     "sync": {"models", "errors", "store", "sources", "ingest"},
     "service": {
         "models",
@@ -31,6 +32,7 @@ ALLOWED = {
         "sync",
         "mail",
         "tokens",
+        "recommend",
     },
     "jobs": {"models", "errors", "service", "settings", "sync"},
     "web": {"models", "errors", "service", "settings", "rank", "tokens", "__init__"},

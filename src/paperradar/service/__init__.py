@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +39,9 @@ from paperradar.sync.citations import sync_citations
 from paperradar.sync.hf_daily import sync_hf_daily
 from paperradar.sync.summary import Progress
 from paperradar.tokens import Signer, load_secret
+
+from paperradar.models.account import SavedSearch  # noqa: E402 - below the imports the modules beside need
+from paperradar.service.accounts import Accounts  # noqa: E402
 
 MAX_LIMIT = 1_000
 MAX_FOCUS_CHARS = 2_000
@@ -89,6 +93,9 @@ def _check_limit(limit: int, offset: int = 0) -> None:
         raise InputError(f"offset: must not be negative, got {offset}")
 
 
+check_limit = _check_limit  # for the use-case modules beside this one
+
+
 class Library:
     """paperradar's use cases over one store."""
 
@@ -132,6 +139,31 @@ class Library:
         if self._signer is None:
             self._signer = Signer(load_secret(self.settings.secret_key, self.settings.home))
         return self._signer
+
+    # -- accounts and what belongs to a user (service/accounts.py, shelf.py, alerts.py, recommend_for.py) --
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store, self.signer, self.settings)
+
+    @cached_property
+    def shelf(self) -> Shelf:
+        return Shelf(self)
+
+    @cached_property
+    def recommender(self) -> Recommender:
+        return Recommender(self)
+
+    @cached_property
+    def saved_searches(self) -> Alerts:
+        return Alerts(self)
+
+    def alerts(self, user_id: int, since: date, until: date) -> list[tuple[SavedSearch, list[Hit]]]:
+        """Each of the user's saved searches with the papers it matches listed in [since, until]."""
+        return self.saved_searches.alerts(user_id, since, until)
+
+    def recommendations(self, user_id: int, limit: int = 20, tag: str | None = None) -> Page:
+        """Papers like the user's library (or one tag of it), each Hit's `why` naming the saved papers it is like."""
+        return self.recommender.recommend(user_id, limit, tag)
 
     @property
     def embedder(self) -> Embedder:
@@ -381,3 +413,8 @@ class Library:
 
     def citation_snapshots(self, paper_id: str) -> list[CitationSnapshot]:
         return self.store.citation_snapshots(paper_id)
+
+
+from paperradar.service.alerts import Alerts  # noqa: E402 - they use Hit and Page from above
+from paperradar.service.recommend_for import Recommender  # noqa: E402
+from paperradar.service.shelf import Shelf  # noqa: E402
