@@ -13,6 +13,7 @@ from paperradar import __version__
 from paperradar.cli import render
 from paperradar.cli.progress import copy_progress, embed_progress, import_progress
 from paperradar.cli.sync import sync_app
+from paperradar.cli.users import library_app, users_app
 from paperradar.errors import PaperradarError
 from paperradar.models import Filters
 from paperradar.service import Library
@@ -311,6 +312,8 @@ def serve(
 
 
 app.add_typer(sync_app, name="sync")
+app.add_typer(users_app, name="users")
+app.add_typer(library_app, name="library")
 
 
 @app.command()

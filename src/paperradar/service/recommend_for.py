@@ -28,7 +28,9 @@ class Recommender:
     def _vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
         found = self.store.embeddings(self.library.embedder_name(), ids) if ids else {}
         kept = [i for i in ids if i in found]
-        return kept, np.array([found[i] for i in kept], dtype=np.float32).reshape(len(kept), -1)
+        if not kept:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return kept, np.array([found[i] for i in kept], dtype=np.float32)
 
     def refresh(self, user: User) -> None:
         """Recompute the user's profiles from their own library (a few hundred vectors, not the corpus)."""

@@ -141,7 +141,7 @@ class Shelf:
         with self.store.transaction():
             for entry in entries:
                 found = self.store.candidates(entry.arxiv_id, entry.doi, entry.title_fingerprint)
-                usable = [c for c in found if c.matched_on != "title" or entry.title_fingerprint]
+                usable = [c for c in found if c.matched_on != "title" or _same_year(entry.year, c.paper.year)]
                 if not usable:
                     report.unmatched.append((entry.key, entry.line, "no paper in this database matches it"))
                     continue
@@ -175,6 +175,11 @@ class Shelf:
                              p.doi or "", p.abs_url or "", _cell(", ".join(e.tags)), int(e.is_read), _cell(e.note),
                              e.saved_at])  # fmt: skip
         return out.getvalue(), EXPORTS[fmt]
+
+
+def _same_year(a: int | None, b: int | None) -> bool:
+    """A title match counts unless both years are known and differ (reissued titles are common)."""
+    return a is None or b is None or a == b
 
 
 def _cell(text: str) -> str:
