@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from paperradar.errors import InputError
-from paperradar.models import Filters, SearchMode
+from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.account import SavedSearch, User
 
 if TYPE_CHECKING:
@@ -28,6 +28,11 @@ def filters_from_dict(data: dict[str, Any]) -> Filters:
     known = {f.name for f in dataclasses.fields(Filters)}
     values = {k: tuple(v) if k == "categories" else v for k, v in data.items() if k in known}
     return Filters(**values)
+
+
+def _day(paper: Paper) -> date:
+    """When a paper came out: its listing day, else publication day, else 1 January of its year."""
+    return paper.listing_date or paper.published or (date(paper.year, 1, 1) if paper.year else date.min)
 
 
 class Alerts:
@@ -61,7 +66,7 @@ class Alerts:
     def new_matches(self, search: SavedSearch, since: date, until: date) -> list[Hit]:
         """Papers the search matches that were listed (or published) in [since, until], best first."""
         page = self.library.search(search.query, limit=SCAN, filters=filters_from_dict(search.filters), mode=search.mode)
-        return [h for h in page.hits if since <= (h.paper.listing_date or h.paper.published or date.min) <= until]
+        return [h for h in page.hits if since <= _day(h.paper) <= until]
 
     def alerts(self, user_id: int, since: date, until: date) -> list[tuple[SavedSearch, list[Hit]]]:
         if since > until:

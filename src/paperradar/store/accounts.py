@@ -213,7 +213,10 @@ class AccountsMixin:
     def unvote(self, user_id: int, paper_id: str) -> bool:
         return self._sql_run(f"DELETE FROM votes WHERE user_id = ? AND paper_pk = {_PK}", (user_id, paper_id)) > 0
 
-    def voted(self, user_id: int, paper_ids: Sequence[str]) -> set[str]:
+    def voted(self, user_id: int, paper_ids: Sequence[str] | None) -> set[str]:
+        if paper_ids is None:
+            rows = self._sql("SELECT p.id FROM votes v JOIN papers p ON p.pk = v.paper_pk WHERE v.user_id = ?", (user_id,))
+            return {r[0] for r in rows}
         if not paper_ids:
             return set()
         rows = self._sql(

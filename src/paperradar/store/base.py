@@ -364,8 +364,8 @@ class VoteStore(Protocol):
 
     def unvote(self, user_id: int, paper_id: str) -> bool: ...
 
-    def voted(self, user_id: int, paper_ids: Sequence[str]) -> set[str]:
-        """Which of these papers the user has voted for."""
+    def voted(self, user_id: int, paper_ids: Sequence[str] | None) -> set[str]:
+        """Which of these papers (None: of all) the user has voted for."""
         ...
 
     def engagement_of(self, ids: Sequence[str], until: int) -> dict[str, list[tuple[str, int]]]:

@@ -18,7 +18,7 @@ from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.settings import Settings
-from paperradar.web import api, csrf, daily, pages
+from paperradar.web import api, auth, csrf, daily, me, pages
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -54,6 +54,9 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(daily.api)
     app.include_router(pages.router)
     app.include_router(daily.pages)
+    app.include_router(auth.router)
+    app.include_router(me.pages)
+    app.include_router(me.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

@@ -10,6 +10,7 @@ from paperradar.rank.bibtex import bibtex
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.web.chart import citation_chart
 from paperradar.web.csrf import csrf_field
+from paperradar.web.session import current_user, user_marks
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True  # every value from a paper or a user is escaped, in every template
@@ -18,6 +19,8 @@ templates.env.filters["citation_line"] = citation_line
 templates.env.filters["bibtex"] = bibtex
 templates.env.filters["citation_chart"] = citation_chart
 templates.env.globals["csrf_field"] = csrf_field
+templates.env.globals["signed_in"] = current_user
+templates.env.globals["user_marks"] = user_marks
 
 
 def _authors(names: list[str], most: int = 6) -> str:
