@@ -348,7 +348,8 @@ class Library:
     def _weights(self) -> Weights:
         s = self.settings
         return Weights(s.trending_weight_upvotes, s.trending_weight_stars, s.trending_weight_citations,
-                       s.trending_weight_recency, s.trending_half_life_days)  # fmt: skip
+                       s.trending_weight_recency, s.trending_half_life_days, s.trending_weight_votes,
+                       s.trending_weight_saves)  # fmt: skip
 
     def _hydrate_trends(self, trends: list[Trend], limit: int, offset: int, title: str) -> Page:
         shown = trends[offset : offset + limit]
