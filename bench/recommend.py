@@ -32,8 +32,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from paperradar.embed import load_embedder, paper_text  # noqa: E402
-from paperradar.recommend import profile  # noqa: E402
+from paperradar.embed import load_embedder, paper_text
+from paperradar.recommend import profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "arxiv-daily-cs" / "papers.jsonl.gz"

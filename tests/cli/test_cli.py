@@ -17,7 +17,11 @@ def run(
     env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), "COLUMNS": "200", **(env or {})}
     env.pop("PAPERRADAR_DATABASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=300,
+        [sys.executable, "-m", "paperradar", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
         input=input_text,
     )
     if check and done.returncode != 0:

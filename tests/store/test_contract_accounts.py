@@ -10,7 +10,9 @@ from paperradar.models import Paper
 
 def _papers(store, n=3):
     with store.transaction():
-        return [upsert(store, Paper(title=f"Paper number {i}", arxiv_id=f"2401.0000{i}", year=2024))[0] for i in range(n)]
+        return [
+            upsert(store, Paper(title=f"Paper number {i}", arxiv_id=f"2401.0000{i}", year=2024))[0] for i in range(n)
+        ]
 
 
 def test_users_are_unique_by_email_and_never_carry_their_hash(empty_store):

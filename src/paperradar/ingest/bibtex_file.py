@@ -55,7 +55,7 @@ def read_bibtex(text: str) -> list[BibEntry]:
         raise InputError(f"bibtex: the file is larger than {MAX_BYTES // 1_000_000} MB")
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
-        where = f"line {block.start_line + 1}"
+        where = f"line {(block.start_line or 0) + 1}"
         if isinstance(block, DuplicateBlockKeyBlock):
             raise InputError(f"bibtex {where}: entry {block.key!r} appears twice", hint="keys must be unique")
         reason = str(getattr(block, "error", "")).splitlines()[0] if isinstance(block, ParsingFailedBlock) else ""
@@ -70,7 +70,7 @@ def read_bibtex(text: str) -> list[BibEntry]:
         found.append(
             BibEntry(
                 key=entry.key,
-                line=entry.start_line + 1,
+                line=(entry.start_line or 0) + 1,
                 title=title,
                 arxiv_id=_arxiv(fields),
                 doi=normalise_doi(fields.get("doi")),

@@ -17,6 +17,7 @@ from paperradar.ingest import ImportSummary, import_records
 from paperradar.ingest.copy import CopySummary, copy_store
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
 from paperradar.models import Filters, Paper, SearchMode
+from paperradar.models.account import SavedSearch
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.rank import daily as feeds
 from paperradar.rank.best import BestOfRange, best_of
@@ -28,6 +29,7 @@ from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
 from paperradar.search.query import parse
 from paperradar.search.similar import similar_papers
+from paperradar.service.accounts import Accounts
 from paperradar.settings import Settings
 from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
@@ -39,9 +41,6 @@ from paperradar.sync.citations import sync_citations
 from paperradar.sync.hf_daily import sync_hf_daily
 from paperradar.sync.summary import Progress
 from paperradar.tokens import Signer, load_secret
-
-from paperradar.models.account import SavedSearch  # noqa: E402 - below the imports the modules beside need
-from paperradar.service.accounts import Accounts  # noqa: E402
 
 MAX_LIMIT = 1_000
 MAX_FOCUS_CHARS = 2_000

@@ -21,12 +21,14 @@ DEFAULT_DAYS = 7
 
 def filters_to_dict(filters: Filters) -> dict[str, Any]:
     """Only the filters set, as JSON can hold them."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(filters).items() if v not in (None, ())}
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(filters).items() if v not in (None, ())
+    }
 
 
 def filters_from_dict(data: dict[str, Any]) -> Filters:
     known = {f.name for f in dataclasses.fields(Filters)}
-    values = {k: tuple(v) if k == "categories" else v for k, v in data.items() if k in known}
+    values: dict[str, Any] = {k: tuple(v) if k == "categories" else v for k, v in data.items() if k in known}
     return Filters(**values)
 
 
@@ -65,7 +67,9 @@ class Alerts:
 
     def new_matches(self, search: SavedSearch, since: date, until: date) -> list[Hit]:
         """Papers the search matches that were listed (or published) in [since, until], best first."""
-        page = self.library.search(search.query, limit=SCAN, filters=filters_from_dict(search.filters), mode=search.mode)
+        page = self.library.search(
+            search.query, limit=SCAN, filters=filters_from_dict(search.filters), mode=search.mode
+        )
         return [h for h in page.hits if since <= _day(h.paper) <= until]
 
     def alerts(self, user_id: int, since: date, until: date) -> list[tuple[SavedSearch, list[Hit]]]:

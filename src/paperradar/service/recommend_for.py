@@ -73,8 +73,11 @@ class Recommender:
         named = {p.id: p.title for p in self.store.papers(sorted({s for r in reasons.values() for s in r}))}
         papers = {p.id: p for p in self.store.papers([pid for pid, _ in ranking])}
         hits = [
-            Hit(papers[pid], score, why=tuple(f"like “{named[s]}” in your library" for s in reasons.get(pid, [])
-                                               if s in named))  # fmt: skip
+            Hit(
+                papers[pid],
+                score,
+                why=tuple(f"like “{named[s]}” in your library" for s in reasons.get(pid, []) if s in named),
+            )
             for pid, score in ranking
             if pid in papers
         ]

@@ -169,7 +169,9 @@ class Shelf:
             return json.dumps(items, ensure_ascii=False, indent=1), EXPORTS[fmt]
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "read", "note", "saved_at"])
+        writer.writerow(
+            ["id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "read", "note", "saved_at"]
+        )
         for e, p in rows:
             writer.writerow([p.id, _cell(p.title), _cell("; ".join(p.authors)), p.year or "", p.arxiv_id or "",
                              p.doi or "", p.abs_url or "", _cell(", ".join(e.tags)), int(e.is_read), _cell(e.note),

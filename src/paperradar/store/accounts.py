@@ -127,7 +127,9 @@ class AccountsMixin:
         tags: dict[int, list[str]] = {}
         for pk, name in self._sql("SELECT paper_pk, tag FROM shelf_tags WHERE user_id = ? ORDER BY tag", (user_id,)):
             tags.setdefault(int(pk), []).append(name)
-        return [ShelfEntry(pid, int(at), bool(read), note, tuple(tags.get(int(pk), ()))) for pid, at, read, note, pk in rows]
+        return [
+            ShelfEntry(pid, int(at), bool(read), note, tuple(tags.get(int(pk), ()))) for pid, at, read, note, pk in rows
+        ]
 
     def update_entry(self, user_id: int, paper_id: str, *, note: str | None = None, is_read: bool | None = None,
                      tags: Sequence[str] | None = None) -> bool:  # fmt: skip
@@ -139,11 +141,15 @@ class AccountsMixin:
             if note is not None:
                 self._sql_run("UPDATE shelf SET note = ? WHERE user_id = ? AND paper_pk = ?", (note, user_id, pk))
             if is_read is not None:
-                self._sql_run("UPDATE shelf SET is_read = ? WHERE user_id = ? AND paper_pk = ?", (int(is_read), user_id, pk))
+                self._sql_run(
+                    "UPDATE shelf SET is_read = ? WHERE user_id = ? AND paper_pk = ?", (int(is_read), user_id, pk)
+                )
             if tags is not None:
                 self._sql_run("DELETE FROM shelf_tags WHERE user_id = ? AND paper_pk = ?", (user_id, pk))
                 for tag in dict.fromkeys(tags):
-                    self._sql_run("INSERT INTO shelf_tags (user_id, paper_pk, tag) VALUES (?, ?, ?)", (user_id, pk, tag))
+                    self._sql_run(
+                        "INSERT INTO shelf_tags (user_id, paper_pk, tag) VALUES (?, ?, ?)", (user_id, pk, tag)
+                    )
         return True
 
     def tags(self, user_id: int) -> list[tuple[str, int]]:
@@ -159,7 +165,8 @@ class AccountsMixin:
 
     def dismissed(self, user_id: int) -> list[str]:
         rows = self._sql(
-            "SELECT p.id FROM dismissals d JOIN papers p ON p.pk = d.paper_pk WHERE d.user_id = ? ORDER BY d.created_at",
+            "SELECT p.id FROM dismissals d JOIN papers p ON p.pk = d.paper_pk WHERE d.user_id = ? "
+            "ORDER BY d.created_at",
             (user_id,),
         )
         return [r[0] for r in rows]
@@ -170,7 +177,8 @@ class AccountsMixin:
             return
         self._sql_run(
             "INSERT INTO user_models (user_id, tag, model, vector, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (user_id, tag, model) DO UPDATE SET vector = excluded.vector, updated_at = excluded.updated_at",
+            "ON CONFLICT (user_id, tag, model) DO UPDATE SET vector = excluded.vector, "
+            "updated_at = excluded.updated_at",
             (user_id, tag, model, np.asarray(vector, dtype=np.float32).tobytes(), at),
         )
 
@@ -215,7 +223,9 @@ class AccountsMixin:
 
     def voted(self, user_id: int, paper_ids: Sequence[str] | None) -> set[str]:
         if paper_ids is None:
-            rows = self._sql("SELECT p.id FROM votes v JOIN papers p ON p.pk = v.paper_pk WHERE v.user_id = ?", (user_id,))
+            rows = self._sql(
+                "SELECT p.id FROM votes v JOIN papers p ON p.pk = v.paper_pk WHERE v.user_id = ?", (user_id,)
+            )
             return {r[0] for r in rows}
         if not paper_ids:
             return set()

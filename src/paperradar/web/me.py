@@ -89,8 +89,11 @@ def export(request: Request, user: Signed, fmt: Annotated[str, Query(alias="form
            = "bibtex", tag: Tag = None) -> Response:  # fmt: skip
     text, media = _library(request).shelf.export(user, fmt, tag)
     extension = {"bibtex": "bib"}.get(fmt, fmt)
-    return Response(text, media_type=f"{media}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="paperradar-library.{extension}"'})
+    return Response(
+        text,
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="paperradar-library.{extension}"'},
+    )
 
 
 @pages.post("/vote", dependencies=CSRF)
@@ -236,8 +239,14 @@ def api_searches(request: Request, user: Signed) -> dict:
 
 
 @api.post("/searches", summary="Save a search as an alert", dependencies=CSRF)
-def api_save_search(request: Request, user: Signed, filters: SearchFilters, q: Annotated[str, Query(max_length=1000)],
-                    mode: SearchMode = SearchMode.HYBRID, name: Annotated[str, Query(max_length=200)] = "") -> dict:  # fmt: skip
+def api_save_search(
+    request: Request,
+    user: Signed,
+    filters: SearchFilters,
+    q: Annotated[str, Query(max_length=1000)],
+    mode: SearchMode = SearchMode.HYBRID,
+    name: Annotated[str, Query(max_length=200)] = "",
+) -> dict:
     return _library(request).saved_searches.save(user, q, mode.value, filters, name).to_dict()
 
 
