@@ -21,6 +21,7 @@ MAX_BYTES = 5_000_000
 MAX_ENTRIES = 5_000
 _ARXIV_IN_TEXT = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*)([a-z\-.]*/?\d{4}\.?\d{3,5}(?:v\d+)?)", re.IGNORECASE)
 _BRACES = re.compile(r"[{}\\]")
+_KEY = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]{1,100})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,12 @@ def read_bibtex(text: str) -> list[BibEntry]:
         where = f"line {(block.start_line or 0) + 1}"
         if isinstance(block, DuplicateBlockKeyBlock):
             raise InputError(f"bibtex {where}: entry {block.key!r} appears twice", hint="keys must be unique")
-        reason = str(getattr(block, "error", "")).splitlines()[0] if isinstance(block, ParsingFailedBlock) else ""
-        raise InputError(f"bibtex {where}: cannot read this entry ({reason or 'syntax error'})")
+        reason = (
+            (str(getattr(block, "error", "")).splitlines() or [""])[0] if isinstance(block, ParsingFailedBlock) else ""
+        )
+        key = _KEY.match(getattr(block, "raw", "") or "")
+        named = f" {key.group(1)!r}" if key else ""
+        raise InputError(f"bibtex {where}: cannot read the entry{named} ({reason or 'unclosed brace or quote'})")
     if len(library.entries) > MAX_ENTRIES:
         raise InputError(f"bibtex: {len(library.entries)} entries; at most {MAX_ENTRIES} at a time")
     found = []
