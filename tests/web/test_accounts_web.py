@@ -166,3 +166,14 @@ def test_a_secret_feed_url_serves_recommendations_until_revoked(app):
     client.post("/account/feed/revoke", data={"csrf_token": _token(client, "/account")})
     assert TestClient(app).get(url).status_code == 404
     assert HOSTILE not in client.get("/library").text and HOSTILE not in client.get("/for-you").text
+
+
+def test_login_failures_and_floods_get_their_own_status(app):
+    client = TestClient(app)
+    app.state.library.accounts.add("flood@example.org", PASSWORD, admin=False)
+    token = _token(client)
+    statuses = [client.post("/login", data={"email": "flood@example.org", "password": "wrong password!",
+                                            "csrf_token": token}).status_code for _ in range(11)]  # fmt: skip
+    assert statuses == [401] * 10 + [429]
+    page = client.post("/login", data={"email": "flood@example.org", "password": PASSWORD, "csrf_token": token})
+    assert page.status_code == 429 and "too many attempts" in page.text

@@ -17,13 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
+from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings
 from paperradar.web import api, auth, csrf, daily, me, pages
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
 STATIC = Path(__file__).parent / "static"
-_STATUS = {PaperNotFound: 404, InputError: 422}
+_STATUS = {PaperNotFound: 404, RateLimited: 429, LoginFailed: 401, InputError: 422}  # most specific first
 
 
 def create_app(settings: Settings, library: Library | None = None) -> FastAPI:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from paperradar.errors import InputError
 from paperradar.models.account import User
+from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.web.csrf import require_csrf
 from paperradar.web.session import (
     back_to,
@@ -38,6 +39,10 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def _status(error: InputError) -> int:
+    return 429 if isinstance(error, RateLimited) else 401 if isinstance(error, LoginFailed) else 422
+
+
 def _form(request: Request, name: str, status: int = 200, **context) -> Response:
     return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -52,7 +57,7 @@ def signup(request: Request, email: Email, password: Password) -> Response:
     try:
         said = _accounts(request).sign_up(email, password, _base(request), ip=client_ip(request))
     except InputError as error:
-        return _form(request, "signup.html", 422, error=str(error), email=email[:254],
+        return _form(request, "signup.html", _status(error), error=str(error), email=email[:254],
                      can_mail=_accounts(request).can_mail)  # fmt: skip
     return _form(request, "message.html", title="Account", message=said.message)
 
@@ -68,8 +73,8 @@ def login(request: Request, email: Email, password: Password,
     try:
         user = _accounts(request).login(email, password, ip=client_ip(request))
     except InputError as error:
-        return _form(request, "login.html", 401 if "wrong" in str(error) else 429 if "too many" in str(error) else 422,
-                     error=str(error), email=email[:254], next=back_to(next, "/library"))  # fmt: skip
+        return _form(request, "login.html", _status(error), error=str(error), email=email[:254],
+                     next=back_to(next, "/library"))  # fmt: skip
     response = see_other(back_to(next, "/library"))
     start_session(request, response, user)
     return response
