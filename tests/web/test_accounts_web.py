@@ -115,6 +115,13 @@ def test_one_user_never_reads_or_changes_another_users_data(app):
     assert bob.patch(f"/api/me/library/{pid}", json={"note": "bob"}).status_code == 404
     assert bob.delete(f"/api/me/searches/{search['id']}").json() == {"removed": False}
     assert bob.delete(f"/api/me/library/{pid}").json() == {"removed": False}
+    form = {"csrf_token": _token(bob, "/library")}
+    assert bob.post("/library/update", data={**form, "paper_id": pid, "note": "bob"}).status_code == 404
+    bob.post(f"/searches/{search['id']}/delete", data=form)
+    bob.post(f"/searches/{search['id']}/seen", data=form)
+    bob.post("/library/unsave", data={**form, "paper_id": pid})
+    assert [s["id"] for s in alice.get("/api/me/searches").json()["results"]] == [search["id"]]
+    assert alice.get("/api/me/searches").json()["results"][0]["last_seen"] is None
     assert alice.get("/api/me/library").json()["results"][0]["library"]["note"] == "alice's private note"
     anonymous = TestClient(app)
     for path in ("/api/me", "/api/me/library", "/library", "/for-you", "/account"):
