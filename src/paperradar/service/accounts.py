@@ -101,6 +101,7 @@ class Accounts:
     def sign_up(self, email: str, password: str, base_url: str, ip: str = "") -> SignUp:
         email, password = check_email(email), check_password(password)
         self._limit("signup-ip", ip, PER_IP)
+        self._limit("signup-account", email, PER_ACCOUNT)  # each attempt on a taken address mails its owner
         user = self.store.create_user(email, _hasher.hash(password), is_admin=False, verified=False, at=_now())
         if user is None:  # taken: tell the owner by mail, and the visitor exactly what a new account hears
             sent = self._mail(email, "paperradar: you already have an account",
@@ -183,9 +184,11 @@ class Accounts:
     def request_reset(self, email: str, base_url: str, ip: str = "") -> str:
         self._limit("reset-ip", ip, PER_IP)
         try:
-            user = self.store.user_by_email(check_email(email))
+            email = check_email(email)
         except InputError:
-            user = None
+            email = ""
+        self._limit("reset-account", email, PER_ACCOUNT)  # nobody can flood an inbox with reset mails
+        user = self.store.user_by_email(email) if email else None
         if user is not None:
             stored = self.store.password_hash(user.id) or ""
             token = self.signer.sign("reset", {"u": user.id, "f": self.signer.mac("reset", stored)[:32]})
