@@ -7,11 +7,12 @@ many of its top 20 / top 100 are held-out papers. Vectors: the real all-MiniLM-L
 abstract, as paperradar stores them.
 
 Methods (the baseline named in the ratios is `centroid`, measured in the same run):
-- centroid: cosine to the mean of the library (what paperradar keeps: one vector per user and tag);
+- centroid: cosine to the mean of the library;
 - knn-max: the best cosine to any one saved paper;
 - logreg: logistic regression, library as positives, 500 random papers as negatives (as arxiv-sanity
   does with an SVM over tf-idf; its weight vector ranks by a dot product, so it would fit the index too);
-- svm: a linear SVM (C=0.1), same data;
+- svm: a linear SVM (C=0.1), same data; `shipped` is paperradar's `recommend.profile` (this SVM,
+  normalised, as the store keeps it), so the figures follow the code;
 - random: a floor.
 
     .venv/bin/python bench/recommend.py [--papers 6000] [--repeats 3]
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import sys
 import time
@@ -33,12 +35,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from paperradar.embed import load_embedder, paper_text
+from paperradar.recommend import centroid as centroid_of
 from paperradar.recommend import profile
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "arxiv-daily-cs" / "papers.jsonl.gz"
 FOLLOWED = ["cs.RO", "cs.IR", "cs.CR", "cs.HC", "cs.SD", "cs.GR", "cs.CY", "cs.MM", "cs.LG", "eess.IV"]
 LIBRARY, NEGATIVES = 20, 500
+CACHE = Path(os.environ.get("PAPERRADAR_BENCH_CACHE", "~/.cache/paperradar-bench")).expanduser()
 
 
 def sample(papers: int, seed: int = 7) -> list[dict]:
@@ -63,7 +67,10 @@ def rankers(vectors: np.ndarray, rng: np.random.Generator):
     from sklearn.svm import LinearSVC
 
     def centroid(lib, _neg):
-        return vectors @ profile(vectors[lib])
+        return vectors @ centroid_of(vectors[lib])
+
+    def shipped(lib, neg):  # what paperradar keeps: recommend.profile (a linear SVM, as below)
+        return vectors @ profile(vectors[lib], vectors[neg])
 
     def knn_max(lib, _neg):
         return (vectors @ vectors[lib].T).max(axis=1)
@@ -80,7 +87,7 @@ def rankers(vectors: np.ndarray, rng: np.random.Generator):
     def shuffled(_lib, _neg):
         return rng.random(len(vectors))
 
-    return {"centroid": centroid, "knn-max": knn_max,
+    return {"centroid": centroid, "knn-max": knn_max, "shipped": shipped,
             "logreg": fitted(LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)),
             "svm": fitted(LinearSVC(C=0.1, class_weight="balanced")), "random": shuffled}  # fmt: skip
 
@@ -93,10 +100,16 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"{DATA} not found: the reference data lives in ../shared")
     records = sample(args.papers)
-    embedder = load_embedder("minilm", "auto")
-    started = time.perf_counter()
-    vectors = embedder.embed([paper_text(r["title"], r["abstract"]) for r in records]).astype(np.float32)
-    print(f"embedded {len(records):,} papers in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    cache = CACHE / f"recommend-{args.papers}.npy"
+    if cache.exists():
+        vectors = np.load(cache)
+    else:
+        embedder = load_embedder("minilm", "auto")
+        started = time.perf_counter()
+        vectors = embedder.embed([paper_text(r["title"], r["abstract"]) for r in records]).astype(np.float32)
+        print(f"embedded {len(records):,} papers in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.save(cache, vectors)
     rng = np.random.default_rng(11)
     methods = rankers(vectors, rng)
     scores: dict[str, list[tuple[float, float]]] = defaultdict(list)

@@ -73,22 +73,26 @@ class Shelf:
     def _paper_id(self, key: str) -> str:
         return self.library.paper(key).id or ""
 
-    def _changed(self, user: User) -> None:
-        self.library.recommender.refresh(user)
+    def _changed(self, user: User, tags: list[str] | tuple[str, ...] | None = None) -> None:
+        """Refit the profiles a change touched: the whole library's and those of `tags` (None: all)."""
+        self.library.recommender.refresh(user, tags)
 
     # -- saving and annotating --------------------------------------------------------------------
     def save(self, user: User, key: str, tags: list[str] | None = None) -> Paper:
         paper = self.library.paper(key)
+        cleaned = clean_tags(tags or [])
         self.store.save(user.id, paper.id or "", _now())
-        if tags:
-            self.store.update_entry(user.id, paper.id or "", tags=clean_tags(tags))
-        self._changed(user)
+        if cleaned:
+            self.store.update_entry(user.id, paper.id or "", tags=cleaned)
+        self._changed(user, cleaned)
         return paper
 
     def unsave(self, user: User, key: str) -> bool:
-        removed = self.store.unsave(user.id, self._paper_id(key))
+        paper_id = self._paper_id(key)
+        before = self.store.shelf(user.id, paper_ids=[paper_id])
+        removed = self.store.unsave(user.id, paper_id)
         if removed:
-            self._changed(user)
+            self._changed(user, before[0].tags if before else ())
         return removed
 
     def update(self, user: User, key: str, *, note: str | None = None, read: bool | None = None,
@@ -97,10 +101,11 @@ class Shelf:
             raise InputError(f"note: at most {MAX_NOTE_CHARS} characters, got {len(note)}")
         paper_id = self._paper_id(key)
         cleaned = clean_tags(tags) if tags is not None else None
+        before = self.store.shelf(user.id, paper_ids=[paper_id])
         if not self.store.update_entry(user.id, paper_id, note=note, is_read=read, tags=cleaned):
             raise PaperNotFound(f"paper {paper_id!r} is not in your library", hint="save it first")
-        if cleaned is not None:
-            self._changed(user)
+        if cleaned is not None and before and set(cleaned) != set(before[0].tags):
+            self._changed(user, sorted(set(cleaned) | set(before[0].tags)))
         return self.store.shelf(user.id, paper_ids=[paper_id])[0]
 
     def entries(self, user: User, tag: str | None = None) -> list[tuple[ShelfEntry, Paper]]:
