@@ -97,11 +97,11 @@ def test_hostile_notes_and_tags_stay_inert_in_csv_and_json(shelf_library):
 def test_tags_and_notes_are_bounded_and_only_saved_papers_take_them(shelf_library):
     library, user = shelf_library
     library.shelf.save(user, "2405.00001")
-    with pytest.raises(InputError, match="^tags: at most 20"):
+    with pytest.raises(InputError, match=r"^tags: at most 20"):
         library.shelf.update(user, "2405.00001", tags=[f"t{i}" for i in range(21)])
-    with pytest.raises(InputError, match="^tags: control"):
+    with pytest.raises(InputError, match=r"^tags: control"):
         library.shelf.update(user, "2405.00001", tags=["a\x00b"])
-    with pytest.raises(InputError, match="^note: at most"):
+    with pytest.raises(InputError, match=r"^note: at most"):
         library.shelf.update(user, "2405.00001", note="x" * 10_001)
     with pytest.raises(PaperNotFound, match="not in your library"):
         library.shelf.update(user, "2405.00003", note="not saved")
