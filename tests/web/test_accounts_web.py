@@ -16,11 +16,21 @@ HOSTILE = '<script>alert("x")</script>'
 PASSWORD = "correct horse battery"
 
 
+def _app(library, tmp_path):
+    settings = load_settings(database_url=library.settings.database, home=tmp_path, secret_key="s" * 32)
+    library.settings = settings
+    return create_app(settings, library=library)
+
+
 @pytest.fixture
 def app(seeded, tmp_path):
-    settings = load_settings(database_url=seeded.settings.database, home=tmp_path, secret_key="s" * 32)
-    seeded.settings = settings
-    return create_app(settings, library=seeded)
+    return _app(seeded, tmp_path)
+
+
+@pytest.fixture
+def both_app(seeded_library, tmp_path):
+    """The app on each backend (SQLite, PostgreSQL), for what must hold on both."""
+    return _app(seeded_library, tmp_path)
 
 
 def _token(client: TestClient, path: str = "/login") -> str:
@@ -58,7 +68,8 @@ def test_sign_up_then_log_in_save_tag_and_see_it_on_the_library_page(app):
     assert "Saved ✓" in client.get("/latest").text
 
 
-def test_api_me_library_notes_votes_and_exports(app):
+def test_api_me_library_notes_votes_and_exports(both_app):
+    app = both_app
     client = _signed_in(app, "api@example.org")
     first, second, _ = _paper_ids(app)
     assert client.put(f"/api/me/library/{first}", json={"tags": ["llm"]}).json() == {"saved": first}
@@ -99,7 +110,8 @@ def test_saved_searches_list_their_new_papers(app):
         "papers"] == []  # fmt: skip
 
 
-def test_one_user_never_reads_or_changes_another_users_data(app):
+def test_one_user_never_reads_or_changes_another_users_data(both_app):
+    app = both_app
     alice, bob = _signed_in(app, "alice@example.org"), _signed_in(app, "bob@example.org")
     pid = _paper_ids(app, 1)[0]
     alice.put(f"/api/me/library/{pid}", json={"tags": ["secret-tag"]})
