@@ -196,3 +196,14 @@ def test_login_failures_and_floods_get_their_own_status(app):
     assert statuses == [401] * 10 + [429]
     page = client.post("/login", data={"email": "flood@example.org", "password": PASSWORD, "csrf_token": token})
     assert page.status_code == 429 and "too many attempts" in page.text
+
+
+def test_after_a_form_the_site_never_sends_a_visitor_to_another_site(app):
+    client = _signed_in(app, "next@example.org")
+    token = _token(client, "/login?next=//evil.example/x")
+    assert 'name="next" value="/library"' in client.get("/login?next=//evil.example/x").text
+    pid = _paper_ids(app, 1)[0]
+    for target in ("//evil.example", "https://evil.example/", "/\\evil.example"):
+        response = client.post("/vote", data={"paper_id": pid, "next": target, "csrf_token": token},
+                               follow_redirects=False)  # fmt: skip
+        assert response.status_code == 303 and response.headers["location"] == "/"
