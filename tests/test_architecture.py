@@ -18,6 +18,7 @@ ALLOWED = {
     "search": {"models", "errors", "store", "embed"},
     "rank": {"models", "errors", "store"},
     "digest": {"models", "errors", "store", "rank", "mail"},
+    "recommend": set(),
     "sync": {"models", "errors", "store", "sources", "ingest"},
     "service": {
         "models",
@@ -33,6 +34,7 @@ ALLOWED = {
         "mail",
         "tokens",
         "digest",
+        "recommend",
     },
     "jobs": {"models", "errors", "service", "settings", "sync"},
     "web": {"models", "errors", "service", "settings", "rank", "tokens", "__init__"},

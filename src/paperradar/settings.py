@@ -148,6 +148,12 @@ class Settings(BaseSettings):
     trending_weight_recency: float = Field(
         default=1.0, ge=0, le=100, description="Trending: weight of the decayed age of the paper's listing."
     )
+    trending_weight_votes: float = Field(
+        default=1.0, ge=0, le=100, description="Trending: weight of log(1 + decayed upvotes by this site's users)."
+    )
+    trending_weight_saves: float = Field(
+        default=0.5, ge=0, le=100, description="Trending: weight of log(1 + decayed saves to this site's libraries)."
+    )
     trending_half_life_days: float = Field(
         default=3.0, gt=0, le=365, description="Trending: days after which a signal or listing counts half."
     )

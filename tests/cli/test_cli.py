@@ -11,11 +11,18 @@ import pytest
 from support import FIXTURES
 
 
-def run(tmp_path: Path, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(
+    tmp_path: Path, *args: str, check: bool = True, env: dict | None = None, input_text: str | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home"), "COLUMNS": "200", **(env or {})}
     env.pop("PAPERRADAR_DATABASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "paperradar", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        input=input_text,
     )
     if check and done.returncode != 0:
         raise AssertionError(f"exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}")

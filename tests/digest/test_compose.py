@@ -57,7 +57,7 @@ def test_a_personalised_digest_shows_trending_then_each_personal_section_without
     digests = personal.digests
     subscriber, _ = personal.store.add_subscriber("me@example.org", NOW, user_id=7, confirmed=True)
     trending = digests.trending_section(DAY)
-    assert digests.sections(subscriber, DAY) == [trending]  # no personal sections until accounts exist
+    assert digests.sections(subscriber, DAY) == [trending]  # no account of that address: no personal sections
     why = ("close to “The Lottery Ticket Hypothesis” in your library",)
     picks = [replace(hit, why=why) for hit in personal.search("lottery ticket pruning", limit=3).hits]
     matches = [*personal.search("denoising diffusion", limit=2).hits, trending.hits[1]]  # one already shown

@@ -1,6 +1,6 @@
 """The trending formula: decay, citation velocity, and the reasons each entry gives."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -76,3 +76,14 @@ def test_periods_parse_and_round_trip(kind, slug, start, end):
 def test_bad_period_slugs_are_input_errors(slug):
     with pytest.raises(InputError):
         Period.parse("daily" if slug.count("-") == 2 else "weekly", slug)
+
+
+def test_votes_and_saves_here_count_decayed_each_and_say_so():
+    window = Window.of("week", END)
+    today = trend(Evidence("a", engagement=[("vote", END)] * 3 + [("save", END)]), window, Weights())
+    assert today.reasons == ("3 votes here this week", "1 save here this week")
+    older = trend(Evidence("a", engagement=[("vote", END - timedelta(days=3))] * 3), window, Weights())
+    assert 0 < older.parts["votes"] < today.parts["votes"]
+    outside = trend(Evidence("a", engagement=[("vote", END - timedelta(days=8))]), window, Weights())
+    assert outside.score == 0 and outside.reasons == ()
+    assert "votes" not in trend(Evidence("a", engagement=[("vote", END)]), window, Weights(votes=0)).parts

@@ -56,3 +56,19 @@ def test_a_migration_numbered_below_one_applied_still_runs(backend, tmp_path, re
         conn.execute("DELETE FROM paperradar_migrations WHERE number = 3")
         conn.execute("INSERT INTO paperradar_migrations (number, name) VALUES (99, 'later')")
     assert _migrate(url) == {"applied": ["0003_digest.sql"]}
+
+
+def test_postgres_applies_a_migration_numbered_below_one_already_applied(new_postgres_database):
+    import psycopg
+
+    from paperradar.store.postgres.migrate import apply_migrations
+
+    url = new_postgres_database("gap")
+    with psycopg.connect(url, autocommit=True) as conn:
+        apply_migrations(conn)
+        # As if a branch's later migration ran before 0002 was merged: 0002 is not recorded, its tables absent.
+        conn.execute("DROP TABLE users, shelf, shelf_tags, votes, dismissals, saved_searches, user_models, "
+                     "rate_limits CASCADE")  # fmt: skip
+        conn.execute("DELETE FROM paperradar_migrations WHERE number = 2")
+        assert apply_migrations(conn) == ["0002_accounts.sql"]
+        assert apply_migrations(conn) == []

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from paperradar.rank.highlight import highlight
 from paperradar.service import Library
 from paperradar.settings import load_settings
 from paperradar.web.app import create_app
-from paperradar.rank.highlight import highlight
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from paperradar.cli import render
 from paperradar.cli.digest import digest_app, subscribers_app
 from paperradar.cli.progress import copy_progress, embed_progress, import_progress
 from paperradar.cli.sync import sync_app
+from paperradar.cli.users import library_app, users_app
 from paperradar.errors import PaperradarError
 from paperradar.models import Filters
 from paperradar.service import Library
@@ -314,6 +315,8 @@ def serve(
 app.add_typer(sync_app, name="sync")
 app.add_typer(digest_app, name="digest")
 app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(users_app, name="users")
+app.add_typer(library_app, name="library")
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from paperradar.models import Filters
 from paperradar.rank.periods import Period
@@ -25,7 +25,13 @@ def _evidence(store: Store, listed: list[tuple[str, date | None]], until: date) 
     ids = [pid for pid, _ in listed]
     signals = store.signals_of(ids, (UPVOTES, STARS), until)
     snapshots = store.snapshots_of(ids, until)
-    return [Evidence(pid, day, signals.get(pid, []), snapshots.get(pid, [])) for pid, day in listed]
+    end = int(datetime.combine(until + timedelta(days=1), time(), UTC).timestamp()) - 1
+    engagement = {
+        pid: [(kind, datetime.fromtimestamp(at, UTC).date()) for kind, at in marks]
+        for pid, marks in store.engagement_of(ids, end).items()
+    }
+    return [Evidence(pid, day, signals.get(pid, []), snapshots.get(pid, []), engagement.get(pid, []))
+            for pid, day in listed]  # fmt: skip
 
 
 def newest_period(store: Store, kind: str, filters: Filters) -> Period | None:

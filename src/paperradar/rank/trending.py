@@ -26,6 +26,8 @@ class Weights:
     citations: float = 1.0
     recency: float = 1.0
     half_life_days: float = 3.0
+    votes: float = 1.0
+    saves: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class Evidence:
     listed: date | None = None
     signals: list[Signal] = field(default_factory=list)
     snapshots: list[CitationCount] = field(default_factory=list)
+    engagement: list[tuple[str, date]] = field(default_factory=list)  # ("vote" | "save", day) on this site
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,8 @@ def citation_gain(snapshots: list[CitationCount], window: Window) -> tuple[int, 
 
 def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
     """score = w_up·log1p(upvotes)·decay + w_stars·log1p(stars)·decay + w_cites·log1p(citation gain)
-    + w_recency·decay(days since listed); decay = 0.5^(age/half-life), age counted to the window's end."""
+    + w_votes·log1p(Σ decay(vote)) + w_saves·log1p(Σ decay(save)) + w_recency·decay(days since listed);
+    decay = 0.5^(age/half-life), age counted to the window's end."""
     parts: dict[str, float] = {}
     reasons: list[str] = []
     half = weights.half_life_days
@@ -111,6 +115,12 @@ def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
     if stars and stars.value > 0:
         parts["stars"] = weights.stars * math.log1p(stars.value) * _decay((window.end - stars.as_of).days, half)
         reasons.append(f"{stars.value:,} GitHub stars")
+    for kind, weight, noun in (("vote", weights.votes, "vote"), ("save", weights.saves, "save")):
+        days = [day for k, day in evidence.engagement if k == kind and window.start <= day <= window.end]
+        if days and weight > 0:
+            # Each vote or save decays on its own: ten votes today outweigh ten last week.
+            parts[f"{kind}s"] = weight * math.log1p(sum(_decay((window.end - d).days, half) for d in days))
+            reasons.append(f"{len(days):,} {noun}{'s' if len(days) > 1 else ''} here {window.phrase}")
     gain, source = citation_gain(evidence.snapshots, window)
     if gain > 0:
         parts["citations"] = weights.citations * math.log1p(gain)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from paperradar.ingest import ImportSummary, import_records
 from paperradar.ingest.copy import CopySummary, copy_store
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
 from paperradar.models import Filters, Paper, SearchMode
+from paperradar.models.account import SavedSearch
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.rank import daily as feeds
 from paperradar.rank.best import BestOfRange, best_of
@@ -27,6 +29,7 @@ from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
 from paperradar.search.query import parse
 from paperradar.search.similar import similar_papers
+from paperradar.service.accounts import Accounts
 from paperradar.service.digests import Digests
 from paperradar.settings import Settings
 from paperradar.sources.base import Source
@@ -91,6 +94,9 @@ def _check_limit(limit: int, offset: int = 0) -> None:
         raise InputError(f"offset: must not be negative, got {offset}")
 
 
+check_limit = _check_limit  # for the use-case modules beside this one
+
+
 class Library:
     """paperradar's use cases over one store."""
 
@@ -135,6 +141,31 @@ class Library:
         if self._signer is None:
             self._signer = Signer(load_secret(self.settings.secret_key, self.settings.home))
         return self._signer
+
+    # -- accounts and what belongs to a user (service/accounts.py, shelf.py, alerts.py, recommend_for.py) --
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store, self.signer, self.settings)
+
+    @cached_property
+    def shelf(self) -> Shelf:
+        return Shelf(self)
+
+    @cached_property
+    def recommender(self) -> Recommender:
+        return Recommender(self)
+
+    @cached_property
+    def saved_searches(self) -> Alerts:
+        return Alerts(self)
+
+    def alerts(self, user_id: int, since: date, until: date) -> list[tuple[SavedSearch, list[Hit]]]:
+        """Each of the user's saved searches with the papers it matches listed in [since, until]."""
+        return self.saved_searches.alerts(user_id, since, until)
+
+    def recommendations(self, user_id: int, limit: int = 20, tag: str | None = None) -> Page:
+        """Papers like the user's library (or one tag of it), each Hit's `why` naming the saved papers it is like."""
+        return self.recommender.recommend(user_id, limit, tag)
 
     @property
     def digests(self) -> Digests:
@@ -326,7 +357,8 @@ class Library:
     def _weights(self) -> Weights:
         s = self.settings
         return Weights(s.trending_weight_upvotes, s.trending_weight_stars, s.trending_weight_citations,
-                       s.trending_weight_recency, s.trending_half_life_days)  # fmt: skip
+                       s.trending_weight_recency, s.trending_half_life_days, s.trending_weight_votes,
+                       s.trending_weight_saves)  # fmt: skip
 
     def _hydrate_trends(self, trends: list[Trend], limit: int, offset: int, title: str) -> Page:
         shown = trends[offset : offset + limit]
@@ -391,3 +423,8 @@ class Library:
 
     def citation_snapshots(self, paper_id: str) -> list[CitationSnapshot]:
         return self.store.citation_snapshots(paper_id)
+
+
+from paperradar.service.alerts import Alerts  # noqa: E402 - they use Hit and Page from above
+from paperradar.service.recommend_for import Recommender  # noqa: E402
+from paperradar.service.shelf import Shelf  # noqa: E402

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from paperradar.service import Library
 
 CONFIRM_DAYS = 7
+_WINDOW_DAYS = {"day": 1, "week": 7, "month": 30}
+_RECOMMENDATION_POOL = 500  # nearest papers to a library, of which those listed in the digest's days are shown
 CONFIRM = "digest-confirm"
 UNSUBSCRIBE = "digest-unsubscribe"
 
@@ -122,10 +124,29 @@ class Digests:
         return DigestSection(page.title, page.hits, "trending")
 
     def personal_sections(self, subscriber: Subscriber, day: date) -> list[DigestSection]:
-        """Sections for this subscriber alone. None yet: they need accounts (recommendations for
-        `subscriber.user_id`, new matches of their saved searches since the last digest), which this
-        is the one place to add once accounts exist."""
-        return []
+        """Recommendations and saved-search alerts for a subscriber who has an account.
+
+        The account is found by the subscriber's address, and only a verified one counts: the confirmed
+        subscription and the verified account both prove the same mailbox, so nobody can route someone
+        else's recommendations to an inbox by subscribing it while signed in.
+        """
+        user = self._library.store.user_by_email(subscriber.email)
+        if user is None or not user.verified:
+            return []
+        s = self._library.settings
+        since = day - timedelta(days=_WINDOW_DAYS[s.digest_window] - 1)  # the days the trending section covers
+        sections = [
+            DigestSection(f"New for your search “{search.name}”", hits[: s.digest_size], "alert")
+            for search, hits in self._library.alerts(user.id, since, day)
+            if hits
+        ]
+        # Papers like their library among the new ones: the same old favourites every morning are no news.
+        candidates = self._library.recommendations(user.id, limit=_RECOMMENDATION_POOL).hits
+        recommended = [h for h in candidates if h.paper.listing_date and since <= h.paper.listing_date <= day]
+        recommended = recommended[: s.digest_size]
+        if recommended:
+            sections.insert(0, DigestSection("Recommended for you", recommended, "recommended"))
+        return sections
 
     def sections(self, subscriber: Subscriber, day: date, trending: DigestSection | None = None) -> list[DigestSection]:
         """What a subscriber's digest of a day holds: trending, then their personal sections."""

@@ -12,6 +12,7 @@ import numpy as np
 
 from paperradar.models import CitationCount, Delivery, Filters, KeywordQuery, Paper, Subscriber
 from paperradar.models.signal import CitationSnapshot, Signal
+from paperradar.store.base_accounts import AccountStore, ShelfStore, VoteStore
 
 # Every retriever and ranker answers with (public paper id, score), best first.
 Ranking = list[tuple[str, float]]
@@ -343,6 +344,9 @@ class Store(
     FeedStore,
     SubscriberStore,
     DeliveryStore,
+    AccountStore,
+    ShelfStore,
+    VoteStore,
     Protocol,
 ):
     """A paper database: every part of the contract. Backends implement this whole; code may ask for a part."""

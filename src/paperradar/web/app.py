@@ -18,13 +18,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
+from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings
-from paperradar.web import api, csrf, daily, pages, subscriptions
+from paperradar.web import api, auth, csrf, daily, me, pages, subscriptions
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
 STATIC = Path(__file__).parent / "static"
-_STATUS = {PaperNotFound: 404, InputError: 422}
+_STATUS = {PaperNotFound: 404, RateLimited: 429, LoginFailed: 401, InputError: 422}  # most specific first
 
 
 def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
@@ -56,6 +57,9 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(daily.pages)
     app.include_router(subscriptions.router)
+    app.include_router(auth.router)
+    app.include_router(me.pages)
+    app.include_router(me.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])

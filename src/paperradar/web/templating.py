@@ -9,10 +9,11 @@ from markupsafe import Markup
 
 from paperradar.rank.bibtex import bibtex
 from paperradar.rank.display import author_line, web_link
+from paperradar.rank.highlight import highlight, snippet
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.web.chart import citation_chart
 from paperradar.web.csrf import csrf_field
-from paperradar.rank.highlight import highlight, snippet
+from paperradar.web.session import current_user, user_marks
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True  # every value from a paper or a user is escaped, in every template
@@ -27,3 +28,5 @@ templates.env.filters["authors"] = author_line
 templates.env.filters["web_link"] = web_link
 # The paper card is shared with the digest's mails, which style it inline; pages use the stylesheet.
 templates.env.globals["inline"] = lambda part: Markup("")
+templates.env.globals["signed_in"] = current_user
+templates.env.globals["user_marks"] = user_marks

@@ -35,8 +35,9 @@ def apply_migrations(conn: psycopg.Connection) -> list[str]:
     for number, name, sql in migrations():
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            # Recorded one by one, not as a high-water mark: a migration numbered below one applied
-            # already (work merged from another branch) still runs.
+            # Recorded one by one, not as a high-water mark (as in SQLite): a migration numbered below one
+            # already applied (work merged from another branch, say accounts' 0002 after the digest's 0003)
+            # still runs.
             if conn.execute("SELECT 1 FROM paperradar_migrations WHERE number = %s", (number,)).fetchone():
                 continue  # applied already, perhaps by another process while this one waited
             # A file is a script of many statements: sent as one simple query (no parameters in it).

@@ -13,6 +13,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
+from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
@@ -47,7 +48,7 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET hnsw.iterative_scan = strict_order")
 
 
-class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin, DigestMixin):
+class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin, DigestMixin, AccountsMixin):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
     `transaction()` pins one connection to the thread until it commits."""
 
@@ -86,6 +87,13 @@ class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin, 
         with self._cursor() as cursor:
             cursor.execute(sql.encode() if params is None else sql, params)  # type: ignore[call-overload]
             return cursor.rowcount
+
+    def _sql(self, sql: str, params: Sequence[object]) -> list[tuple]:
+        """A query written with `?` marks (the accounts SQL shared with SQLite)."""
+        return self._rows(sql.replace("?", "%s"), params)
+
+    def _sql_run(self, sql: str, params: Sequence[object]) -> int:
+        return self._run(sql.replace("?", "%s"), params)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
+from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.digest import DigestMixin
@@ -33,7 +34,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin):
+class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 
@@ -105,6 +106,12 @@ class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, Diges
                 chunk,
             )
         pending.clear()
+
+    def _sql(self, sql: str, params: Sequence[object]) -> list[tuple]:
+        return self._conn().execute(sql, params).fetchall()
+
+    def _sql_run(self, sql: str, params: Sequence[object]) -> int:
+        return self._conn().execute(sql, params).rowcount
 
     def close(self) -> None:
         self.save_vector_indexes()

@@ -1,0 +1,252 @@
+"""Accounts: sign-up, email verification, login with rate limits, sessions, password reset, feed tokens.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, rehashed on login when they change).
+Sessions are signed cookies carrying the user's session version: logout and a password change bump
+it, which ends every session issued before. A reset link signs a fingerprint of the current hash, so
+it works once: using it (or any password change) changes the hash and with it the fingerprint.
+Messages never say whether an email is registered.
+
+The rate limiter counts attempts in the store (a table), not in the process: several web workers on
+PostgreSQL then share one count, and a restart does not wipe it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from paperradar.errors import InputError
+from paperradar.mail.smtp import Mailer, MailError
+from paperradar.models.account import User
+from paperradar.settings import Settings
+from paperradar.store import Store
+from paperradar.tokens import InvalidToken, Signer
+
+log = logging.getLogger("paperradar.accounts")
+
+MIN_PASSWORD, MAX_PASSWORD = 10, 256  # argon2 hashes any length; the bound keeps a request cheap
+MAX_EMAIL = 254
+_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+SESSION_DAYS = 30
+VERIFY_SECONDS = 3 * 86400
+RESET_SECONDS = 3600
+WINDOW_SECONDS = 15 * 60
+PER_IP, PER_ACCOUNT = 30, 10  # attempts per window: an office behind one address, a guesser on one account
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("a password nobody has")  # verified against when no account matches: same cost
+
+
+class LoginFailed(InputError):
+    """Wrong email or password (never which one)."""
+
+
+class RateLimited(InputError):
+    """Too many attempts in a short time."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignUp:
+    """What the sign-up page says: the same for a new and a taken email."""
+
+    message: str
+    mail_sent: bool
+
+
+def check_email(email: str) -> str:
+    email = (email or "").strip()
+    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
+        raise InputError("email: not an email address")
+    return email.lower()
+
+
+def check_password(password: str) -> str:
+    if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
+        raise InputError(f"password: must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    return password
+
+
+class Accounts:
+    """The account use cases over one store; `Library.accounts`."""
+
+    def __init__(self, store: Store, signer: Signer, settings: Settings) -> None:
+        self.store = store
+        self.signer = signer
+        self.settings = settings
+
+    # -- mail -------------------------------------------------------------------------------------
+    @property
+    def can_mail(self) -> bool:
+        return bool(self.settings.smtp_url)
+
+    def _mail(self, to: str, subject: str, body: str) -> bool:
+        if not self.settings.smtp_url:
+            return False
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.settings.mail_from, to, subject
+        message.set_content(body)
+        try:
+            Mailer(self.settings.smtp_url, self.settings.mail_from).send(message)
+        except MailError as error:
+            log.warning("could not send %r: %s", subject, error)
+            return False
+        return True
+
+    # -- sign-up and verification -----------------------------------------------------------------
+    def sign_up(self, email: str, password: str, base_url: str, ip: str = "") -> SignUp:
+        email, password = check_email(email), check_password(password)
+        self._limit("signup-ip", ip, PER_IP)
+        self._limit("signup-account", email, PER_ACCOUNT)  # each attempt on a taken address mails its owner
+        user = self.store.create_user(email, _hasher.hash(password), is_admin=False, verified=False, at=_now())
+        if user is None:  # taken: tell the owner by mail, and the visitor exactly what a new account hears
+            sent = self._mail(email, "paperradar: you already have an account",
+                              f"Someone (perhaps you) tried to sign up with this address.\n"
+                              f"If you forgot your password, reset it here: {base_url}/forgot\n")  # fmt: skip
+        else:
+            sent = self._send_verification(user, base_url)
+        if not self.can_mail:
+            return SignUp("If this email was not registered, the account is made: you can log in now. "
+                          "Verifying the email needs mail, which this server has not configured "
+                          "(PAPERRADAR_SMTP_URL).", False)  # fmt: skip
+        return SignUp("Check your inbox: we sent a link to verify the address (if it was registered already, "
+                      "the mail says so instead). You can log in meanwhile.", sent)  # fmt: skip
+
+    def _send_verification(self, user: User, base_url: str) -> bool:
+        token = self.signer.sign("verify", {"u": user.id, "e": user.email})
+        return self._mail(user.email, "paperradar: verify your email",
+                          f"Open this link to verify your email for paperradar:\n{base_url}/verify?token={token}\n"
+                          f"It works for {VERIFY_SECONDS // 86400} days.\n")  # fmt: skip
+
+    def resend_verification(self, user: User, base_url: str) -> bool:
+        return not user.verified and self._send_verification(user, base_url)
+
+    def verify(self, token: str) -> User:
+        payload = self.signer.unsign("verify", token, max_age=VERIFY_SECONDS)
+        user = self.store.user(int(payload["u"])) if isinstance(payload, dict) else None
+        if user is None or user.email != payload.get("e"):
+            raise InvalidToken("verify token: not valid")
+        self.store.update_user(user.id, verified=True)
+        return self.store.user(user.id) or user
+
+    # -- login and sessions -----------------------------------------------------------------------
+    def login(self, email: str, password: str, ip: str = "") -> User:
+        email = (email or "").strip().lower()[:MAX_EMAIL]
+        self._limit("login-ip", ip, PER_IP)
+        self._limit("login-account", email, PER_ACCOUNT)
+        user = self.store.user_by_email(email) if email else None
+        stored = self.store.password_hash(user.id) if user else None
+        if not self._verify(stored or _DUMMY_HASH, (password or "")[:MAX_PASSWORD]) or user is None:
+            raise LoginFailed("email or password is wrong")
+        if stored and _hasher.check_needs_rehash(stored):
+            self.store.set_password_hash(user.id, _hasher.hash(password), end_sessions=False)
+        return user
+
+    @staticmethod
+    def _verify(stored: str, password: str) -> bool:
+        try:
+            return _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _limit(self, kind: str, who: str, most: int) -> None:
+        now = _now()
+        count = self.store.count_attempt(f"{kind}:{who[:MAX_EMAIL]}", now - now % WINDOW_SECONDS)
+        if count > most:
+            raise RateLimited("too many attempts: wait a few minutes and try again")
+
+    def session_token(self, user: User) -> str:
+        return self.signer.sign("session", {"u": user.id, "v": user.session_version})
+
+    def user_for_session(self, token: str | None) -> User | None:
+        """The signed-in user of a session cookie; None if it is missing, altered, expired or ended."""
+        return self._user_for("session", token, "session_version", SESSION_DAYS * 86400)
+
+    def _user_for(self, purpose: str, token: str | None, version: str, max_age: int | None) -> User | None:
+        if not token:
+            return None
+        try:
+            payload = self.signer.unsign(purpose, token, max_age=max_age)
+            user = self.store.user(int(payload["u"]))
+        except (InvalidToken, KeyError, TypeError, ValueError):
+            return None
+        return user if user is not None and getattr(user, version) == payload.get("v") else None
+
+    def logout(self, user: User) -> None:
+        """End every session of the user (this browser's and any other's)."""
+        self.store.end_sessions(user.id)
+
+    # -- passwords --------------------------------------------------------------------------------
+    def request_reset(self, email: str, base_url: str, ip: str = "") -> str:
+        self._limit("reset-ip", ip, PER_IP)
+        try:
+            email = check_email(email)
+        except InputError:
+            email = ""
+        self._limit("reset-account", email, PER_ACCOUNT)  # nobody can flood an inbox with reset mails
+        user = self.store.user_by_email(email) if email else None
+        if user is not None:
+            stored = self.store.password_hash(user.id) or ""
+            token = self.signer.sign("reset", {"u": user.id, "f": self.signer.mac("reset", stored)[:32]})
+            self._mail(user.email, "paperradar: reset your password",
+                       f"Open this link to choose a new password:\n{base_url}/reset?token={token}\n"
+                       f"It works once, for an hour. If you did not ask for it, ignore this mail.\n")  # fmt: skip
+        if not self.can_mail:
+            return "Password reset needs mail, which this server has not configured; ask its operator."
+        return "If an account has this email, we sent it a link to reset the password."
+
+    def reset_password(self, token: str, password: str) -> User:
+        password = check_password(password)
+        payload = self.signer.unsign("reset", token, max_age=RESET_SECONDS)
+        user = self.store.user(int(payload["u"])) if isinstance(payload, dict) else None
+        stored = self.store.password_hash(user.id) if user else None
+        if user is None or stored is None or not Signer.same(self.signer.mac("reset", stored)[:32], str(payload["f"])):
+            raise InvalidToken("reset token: used already or not valid", hint="ask for a new link")
+        self.store.set_password_hash(user.id, _hasher.hash(password), end_sessions=True)
+        self.store.update_user(user.id, verified=True)  # the link came by mail: the address is theirs
+        return self.store.user(user.id) or user
+
+    def change_password(self, user: User, current: str, new: str) -> User:
+        new = check_password(new)
+        if not self._verify(self.store.password_hash(user.id) or _DUMMY_HASH, current[:MAX_PASSWORD]):
+            raise LoginFailed("current password: wrong")
+        self.store.set_password_hash(user.id, _hasher.hash(new), end_sessions=True)
+        return self.store.user(user.id) or user
+
+    # -- operators --------------------------------------------------------------------------------
+    def add(self, email: str, password: str | None, admin: bool) -> tuple[User, bool]:
+        """Make (or, if it exists, update) an account, verified; returns it and whether it was new."""
+        email = check_email(email)
+        existing = self.store.user_by_email(email)
+        if existing is not None:
+            if password:
+                self.store.set_password_hash(existing.id, _hasher.hash(check_password(password)), end_sessions=True)
+            self.store.update_user(existing.id, is_admin=admin or existing.is_admin, verified=True)
+            return self.store.user(existing.id) or existing, False
+        if password is None:
+            raise InputError("password: give one (--password-stdin) for a new account")
+        made = self.store.create_user(email, _hasher.hash(check_password(password)), admin, True, _now())
+        if made is None:
+            raise InputError(f"email: {email} was registered meanwhile")
+        return made, True
+
+    def list(self) -> list[User]:
+        return self.store.users()
+
+    # -- the secret feed URL ----------------------------------------------------------------------
+    def feed_token(self, user: User) -> str:
+        return self.signer.sign("feed", {"u": user.id, "v": user.feed_version})
+
+    def user_for_feed(self, token: str) -> User | None:
+        return self._user_for("feed", token, "feed_version", None)
+
+    def revoke_feed(self, user: User) -> None:
+        self.store.revoke_feed(user.id)
+
+
+def _now() -> int:
+    return int(time.time())
