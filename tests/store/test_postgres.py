@@ -73,3 +73,34 @@ def test_the_password_never_shows_and_a_dead_server_is_a_clear_error():
     assert redacted("postgresql://me:secret@db.example:6543/radar") == "postgresql://me@db.example:6543/radar"
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store("postgresql://nobody@127.0.0.1:1/nothing")
+
+
+def _has_hnsw(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return bool(conn.execute("SELECT to_regclass('embeddings_hnsw') IS NOT NULL").fetchone()[0])
+
+
+def test_a_bulk_vector_load_builds_the_hnsw_index_at_the_end_and_a_crashed_one_on_next_open(
+    store, postgres_url, monkeypatch
+):
+    with store.transaction():
+        for i in range(60):
+            upsert(store, Paper(title=f"{TOPICS[i % 5]} study {i}", abstract=f"On {TOPICS[i % 5]}, method {i}."))
+    embedder = HashingEmbedder()
+    with store.bulk_vectors():
+        embed_pending(store, embedder)
+        assert not _has_hnsw(postgres_url)  # written without maintaining the graph
+    assert _has_hnsw(postgres_url)
+    monkeypatch.setattr(vectors, "SMALL_INDEX", 0)  # walk the rebuilt graph
+    vector = embedder.embed(["protein folding study"])[0]
+    walked = [pid for pid, _ in store.nearest(embedder.name, vector, 5)]
+    assert all("protein folding" in p.title for p in store.papers(walked))
+
+    with pytest.raises(KeyboardInterrupt), store.bulk_vectors():
+        raise KeyboardInterrupt  # an interrupted load still ends with the index built
+    assert _has_hnsw(postgres_url)
+    store._run("DROP INDEX embeddings_hnsw")  # as a killed process would leave it
+    open_store(postgres_url).close()
+    assert _has_hnsw(postgres_url)

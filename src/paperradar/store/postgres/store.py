@@ -61,6 +61,7 @@ class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin):
             with psycopg.connect(conninfo, autocommit=True) as conn:
                 apply_migrations(conn)
             self._pool.open(wait=True, timeout=15)
+            self.ensure_vector_index()  # an interrupted bulk load left it dropped
         except (psycopg.Error, PoolTimeout) as exc:
             self._pool.close()
             raise StoreError(f"{self.location}: cannot open the database ({exc})".strip()) from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +176,10 @@ class VectorsMixin:
         index.dirty = True
         index.save()
         return len(index)
+
+    def bulk_vectors(self) -> AbstractContextManager[None]:
+        # The index beside the file already catches up in batches from the table at the next sync.
+        return nullcontext()
 
     def sync_vector_index(self, model: str, dimensions: int) -> int:
         index = self.vector_index(model, dimensions)
