@@ -104,3 +104,41 @@ def test_a_bulk_vector_load_builds_the_hnsw_index_at_the_end_and_a_crashed_one_o
     store._run("DROP INDEX embeddings_hnsw")  # as a killed process would leave it
     open_store(postgres_url).close()
     assert _has_hnsw(postgres_url)
+
+
+def test_the_keyword_index_beside_the_server_follows_writes_of_other_processes_and_a_remade_database(
+    new_postgres_database, tmp_path
+):
+    from paperradar.search.query import parse
+
+    url = new_postgres_database("bm25")
+    writer, reader = open_store(url, tmp_path), open_store(url, tmp_path)  # two workers, one index folder
+    try:
+        with writer.transaction():
+            upsert(writer, Paper(title="Quokka detection with attention", year=2024))
+        assert [p.title for p in reader.papers([pid for pid, _ in reader.lexical(parse("quokka"), 5)])] == [
+            "Quokka detection with attention"
+        ]
+        assert len(list(tmp_path.glob("postgres-*.text"))) == 1
+        with writer.transaction():
+            upsert(writer, Paper(title="Quokka tracking in video", year=2025))
+        assert len(reader.lexical(parse("quokka"), 5)) == 2
+    finally:
+        writer.close()
+        reader.close()
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+        with psycopg.connect(url, autocommit=True) as fresh:
+            fresh.execute("CREATE EXTENSION vector")
+    remade = open_store(url, tmp_path)
+    try:
+        with remade.transaction():
+            upsert(remade, Paper(title="Wombat burrows", year=2020))
+        assert remade.lexical(parse("quokka"), 5) == []  # the old database's index is not this one's
+        assert len(remade.lexical(parse("wombat"), 5)) == 1
+    finally:
+        remade.close()

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -16,11 +17,13 @@ from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id,
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.postgres.feed import FeedMixin
 from paperradar.store.postgres.filters import where
+from paperradar.store.postgres.lexical import LexicalMixin
 from paperradar.store.postgres.live import LiveSourcesMixin
 from paperradar.store.postgres.migrate import apply_migrations
 from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
+from paperradar.store.text_index import TextIndex
 
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
 POOL_SIZE = 8  # connections per process: a web worker's threads share them
@@ -46,13 +49,17 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET hnsw.iterative_scan = strict_order")
 
 
-class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin):
+class PostgresStore(LiveSourcesMixin, VectorsMixin, LexicalMixin, TextSearchMixin, FeedMixin):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
-    `transaction()` pins one connection to the thread until it commits."""
+    `transaction()` pins one connection to the thread until it commits. The keyword index lives
+    in `index_home` on this machine (in memory when None), a cache that catches up from the database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, index_home: Path | None = None) -> None:
         self.location = redacted(url)
         self._local = threading.local()
+        self._index_home = index_home
+        self._text_index: TextIndex | None = None
+        self._text_index_lock = threading.Lock()
         conninfo = make_conninfo(url, connect_timeout=10, application_name="paperradar")
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, configure=_configure, open=False
