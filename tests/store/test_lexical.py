@@ -5,8 +5,7 @@ import pytest
 from paperradar.ingest.importer import upsert
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper
 from paperradar.search.query import parse
-from paperradar.store import open_store
-from paperradar.store import bm25
+from paperradar.store import bm25, open_store
 
 
 @pytest.fixture

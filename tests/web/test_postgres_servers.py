@@ -4,6 +4,7 @@ deployment of docs/deploying.md)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -13,7 +14,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import http.client
 import httpx
 import psutil
 import pytest
@@ -111,10 +111,10 @@ def workers(new_postgres_database, tmp_path: Path) -> Iterator[tuple[dict[int, h
         # The kernel hands each new connection to whichever worker accepts first: connect until
         # both have one, keeping one connection per worker.
         for _ in range(400):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             try:
                 _stats(connection)
-            except (ConnectionError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException):  # not listening yet
                 connection.close()
                 time.sleep(0.1)
                 continue

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from paperradar.models import Filters
 from paperradar.store.bm25 import BM25Mixin
-from paperradar.store.text_index import document_text
 from paperradar.store.sqlite.filters import where
+from paperradar.store.text_index import document_text
 
 
 class LexicalMixin(BM25Mixin):
@@ -33,9 +33,11 @@ class LexicalMixin(BM25Mixin):
         return self._conn().execute("SELECT max(seq) FROM text_changes").fetchone()[0] or 0
 
     def _text_changes(self, after: int, limit: int) -> list[tuple[int, int]]:
-        return self._conn().execute(
-            "SELECT seq, paper_pk FROM text_changes WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
-        ).fetchall()
+        return (
+            self._conn()
+            .execute("SELECT seq, paper_pk FROM text_changes WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
+            .fetchall()
+        )
 
     def _texts(self, pks: Sequence[int]) -> dict[int, str]:
         marks = ",".join("?" * len(pks))

@@ -216,7 +216,9 @@ class VectorsMixin:
         if condition:
             # A filter that passes many papers: the best of a deeper walk that pass it are the
             # answer, found without listing every paper that passes (~0.5 s for 300k at 1M papers).
-            if len(index) > SMALL_INDEX and (found := self._walk_then_filter(index, vector, limit, condition, params, excluded)):
+            if len(index) > SMALL_INDEX and (
+                found := self._walk_then_filter(index, vector, limit, condition, params, excluded)
+            ):
                 return self._to_ids(found)
             candidates = self._filtered_pks(model, condition, params)
             if len(candidates) <= EXACT_SEARCH_MAX:
@@ -235,7 +237,13 @@ class VectorsMixin:
         return self._to_ids(found)
 
     def _walk_then_filter(
-        self, index: VectorIndex, vector: np.ndarray, limit: int, condition: str, params: list[object], excluded: set[int]
+        self,
+        index: VectorIndex,
+        vector: np.ndarray,
+        limit: int,
+        condition: str,
+        params: list[object],
+        excluded: set[int],
     ) -> list[tuple[int, float]] | None:
         """The top `limit` passing the filter among the walk's best WALK_DEPTH, or None if fewer pass."""
         walked = [(pk, score) for pk, score in index.search(vector, max(limit * 20, WALK_DEPTH)) if pk not in excluded]
@@ -243,7 +251,9 @@ class VectorsMixin:
         for start in range(0, len(walked), 500):
             chunk = [pk for pk, _ in walked[start : start + 500]]
             marks = ",".join("?" * len(chunk))
-            rows = self._conn().execute(f"SELECT p.pk FROM papers p WHERE p.pk IN ({marks}){condition}", (*chunk, *params))
+            rows = self._conn().execute(
+                f"SELECT p.pk FROM papers p WHERE p.pk IN ({marks}){condition}", (*chunk, *params)
+            )
             passing.update(row[0] for row in rows)
         found = [(pk, score) for pk, score in walked if pk in passing][:limit]
         return found if len(found) == limit else None
