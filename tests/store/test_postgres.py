@@ -142,3 +142,36 @@ def test_the_keyword_index_beside_the_server_follows_writes_of_other_processes_a
         assert len(remade.lexical(parse("wombat"), 5)) == 1
     finally:
         remade.close()
+
+
+def test_a_read_only_database_such_as_a_replica_serves_searches_and_a_behind_one_says_so(
+    new_postgres_database, tmp_path
+):
+    import psycopg
+
+    from paperradar.search.query import parse
+
+    url = new_postgres_database("replica")
+    store = open_store(url)
+    with store.transaction():
+        for i in range(20):
+            upsert(store, Paper(title=f"{TOPICS[i % 5]} study {i}", abstract=f"On {TOPICS[i % 5]}.", year=2020))
+    embedder = HashingEmbedder()
+    embed_pending(store, embedder)
+    store.close()
+    read_only = "?options=-c%20default_transaction_read_only%3Don"  # as a hot standby refuses writes
+    replica = open_store(url + read_only, tmp_path)
+    try:
+        assert replica.count() == 20
+        assert len(replica.lexical(parse("protein folding"), 10)) == 4  # its keyword index built from the replica
+        assert len(replica.nearest(embedder.name, embedder.embed(["speech recognition"])[0], 4)) == 4
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction), replica.transaction():
+            upsert(replica, Paper(title="Never written"))
+    finally:
+        replica.close()
+    behind = new_postgres_database("behind")
+    with psycopg.connect(behind, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION vector")
+    with pytest.raises(StoreError, match="read-only and its schema is at migration 0") as caught:
+        open_store(behind + read_only)
+    assert "primary" in (caught.value.hint or "")

@@ -7,6 +7,8 @@ from importlib import resources
 
 import psycopg
 
+from paperradar.errors import StoreError
+
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Any constant shared by every paperradar process: migrations from two processes run one after the other.
 _LOCK_KEY = 0x7061706572  # "paper"
@@ -33,8 +35,23 @@ def current_version(conn: psycopg.Connection) -> int:
     return int(version[0] or 0) if version else 0
 
 
+def read_only(conn: psycopg.Connection) -> bool:
+    """Whether this connection cannot write: a hot-standby replica, or a read-only role or URL."""
+    row = conn.execute("SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'").fetchone()
+    return bool(row and row[0])
+
+
 def apply_migrations(conn: psycopg.Connection) -> list[str]:
-    """Bring the schema up to date, each migration in its own transaction; returns those applied."""
+    """Bring the schema up to date, each migration in its own transaction; returns those applied.
+    On a read-only connection (a replica) it only checks that the schema is current."""
+    if read_only(conn):
+        shipped = migrations()[-1][0]
+        if current_version(conn) < shipped:
+            raise StoreError(
+                f"the database is read-only and its schema is at migration {current_version(conn)} of {shipped}",
+                hint="run `paperradar migrate` against the primary",
+            )
+        return []
     applied = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))

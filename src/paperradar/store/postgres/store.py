@@ -19,7 +19,7 @@ from paperradar.store.postgres.feed import FeedMixin
 from paperradar.store.postgres.filters import where
 from paperradar.store.postgres.lexical import LexicalMixin
 from paperradar.store.postgres.live import LiveSourcesMixin
-from paperradar.store.postgres.migrate import apply_migrations
+from paperradar.store.postgres.migrate import apply_migrations, read_only
 from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
@@ -67,8 +67,10 @@ class PostgresStore(LiveSourcesMixin, VectorsMixin, LexicalMixin, TextSearchMixi
         try:
             with psycopg.connect(conninfo, autocommit=True) as conn:
                 apply_migrations(conn)
+                writable = not read_only(conn)
             self._pool.open(wait=True, timeout=15)
-            self.ensure_vector_index()  # an interrupted bulk load left it dropped
+            if writable:  # a replica gets the index from the primary
+                self.ensure_vector_index()  # an interrupted bulk load left it dropped
         except (psycopg.Error, PoolTimeout) as exc:
             self._pool.close()
             raise StoreError(f"{self.location}: cannot open the database ({exc})".strip()) from exc
