@@ -18,6 +18,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from paperradar.models import Filters
 from paperradar.service import Library
 from paperradar.settings import load_settings
 
+HOME = Path(tempfile.gettempdir()) / "paperradar-roundtrip-home"
 ADMIN = os.environ.get("PAPERRADAR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 
 
@@ -55,7 +57,8 @@ def fresh_sqlite(path: Path) -> str:
 
 
 def library(url: str) -> Library:
-    return Library.open(load_settings(database_url=url, embedder="hashing"))
+    # PostgreSQL's keyword index goes under a home of its own, not the user's
+    return Library.open(load_settings(database_url=url, embedder="hashing", home=str(HOME)))
 
 
 def counts(lib: Library) -> dict[str, object]:
@@ -88,7 +91,15 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/work/scale"))
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--no-baseline", action="store_true", help="skip the row-by-row copy (several minutes)")
+    parser.add_argument("--compare-only", action="store_true", help="compare the databases an earlier run left")
     args = parser.parse_args()
+    if args.compare_only:
+        a, pg, c = (
+            f"sqlite:///{args.dir / 'roundtrip-a.db'}",
+            f"{ADMIN}/paperradar_roundtrip",
+            f"sqlite:///{args.dir / 'roundtrip-c.db'}",
+        )
+        sys.exit(compare(a, pg, c, args.queries))
     if not SOURCES["arxiv-daily-cs"].exists():
         sys.exit(f"{SOURCES['arxiv-daily-cs']} not found (the reference data lives in ../shared)")
     args.dir.mkdir(parents=True, exist_ok=True)
@@ -115,14 +126,21 @@ def main() -> None:
         drop_postgres("paperradar_roundtrip_rows")
         print(f"bulk vs row-by-row: x{rows / to_pg:.2f} faster")
 
+    ok = compare(first_url, middle_url, back_url, args.queries)
+    drop_postgres("paperradar_roundtrip")
+    sys.exit(ok)
+
+
+def compare(first_url: str, middle_url: str, back_url: str, count: int) -> int:
+    """0 when both SQLite files hold the same counts and answer every query alike in every mode."""
     rng = random.Random(7)
     queries = [q["query"] for q in read_queries("arxiv-daily-cs")]
     records = list(raw_records("arxiv-daily-cs"))
-    while len(queries) < args.queries:
+    while len(queries) < count:
         queries.append(" ".join(rng.choice(records)["abstract"].split(". ")[0].split()[:12]))
     libraries = {name: library(url) for name, url in (("a", first_url), ("pg", middle_url), ("c", back_url))}
-    for lib in libraries.values():
-        lib.reindex()  # the copies' indexes beside the file catch up now, not inside the first search
+    for name in ("a", "c"):  # both SQLite vector graphs built afresh in the same order: the same graph
+        libraries[name].reindex()
     same_counts = counts(libraries["a"]) == counts(libraries["c"]) == counts(libraries["pg"])
     print(f"counts identical on all three: {same_counts}")
     failures = 0
@@ -136,8 +154,7 @@ def main() -> None:
     print(f"semantic top-20 overlap, SQLite (hnswlib) vs PostgreSQL (pgvector HNSW): {overlap:.3f}")
     for lib in libraries.values():
         lib.close()
-    drop_postgres("paperradar_roundtrip")
-    sys.exit(0 if same_counts and failures == 0 else 1)
+    return 0 if same_counts and failures == 0 else 1
 
 
 if __name__ == "__main__":
