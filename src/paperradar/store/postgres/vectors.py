@@ -101,6 +101,9 @@ class VectorsMixin:
                 return
             self._run(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
             self._run(CREATE_HNSW)
+            # Fresh statistics: right after a bulk load the planner still thinks the table small,
+            # sorts every row instead of walking the new index (850 ms instead of 11 at 100k).
+            self._run("ANALYZE papers, embeddings")
 
     def drop_embeddings_except(self, model: str) -> int:
         """Remove vectors of every other model (after a model change has been fully re-embedded)."""
