@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `paperradar serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `paperradar serve` listens on.")
+    web_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Processes `paperradar serve` runs (one per core is a good start; see docs/deploying.md).",
+    )
     page_size: int = Field(default=25, ge=1, le=200, description="Results per page in the web UI.")
     cors_origins: str = Field(
         default="",

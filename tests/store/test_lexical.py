@@ -5,8 +5,7 @@ import pytest
 from paperradar.ingest.importer import upsert
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper
 from paperradar.search.query import parse
-from paperradar.store import open_store
-from paperradar.store.sqlite import lexical
+from paperradar.store import bm25, open_store
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def test_selective_filters_fall_back_to_an_exact_scan(store_url, monkeypatch):
             store,
             *(Paper(title=f"graph networks {i}", year=2000 + i % 20, citations=CitationCount(i)) for i in range(200)),
         )
-        monkeypatch.setattr(lexical, "RESTRICTED_DEPTH", 5)  # candidates run out before the filter is met
+        monkeypatch.setattr(bm25, "RESTRICTED_DEPTH", 5)  # candidates run out before the filter is met
         found = store.lexical(KeywordQuery(terms=("graph",), filters=Filters(year_from=2019, year_to=2019)), 20)
         assert len(found) == 10 and all(p.year == 2019 for p in store.papers([pid for pid, _ in found]))
     finally:

@@ -73,3 +73,105 @@ def test_the_password_never_shows_and_a_dead_server_is_a_clear_error():
     assert redacted("postgresql://me:secret@db.example:6543/radar") == "postgresql://me@db.example:6543/radar"
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store("postgresql://nobody@127.0.0.1:1/nothing")
+
+
+def _has_hnsw(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return bool(conn.execute("SELECT to_regclass('embeddings_hnsw') IS NOT NULL").fetchone()[0])
+
+
+def test_a_bulk_vector_load_builds_the_hnsw_index_at_the_end_and_a_crashed_one_on_next_open(
+    store, postgres_url, monkeypatch
+):
+    with store.transaction():
+        for i in range(60):
+            upsert(store, Paper(title=f"{TOPICS[i % 5]} study {i}", abstract=f"On {TOPICS[i % 5]}, method {i}."))
+    embedder = HashingEmbedder()
+    with store.bulk_vectors():
+        embed_pending(store, embedder)
+        assert not _has_hnsw(postgres_url)  # written without maintaining the graph
+    assert _has_hnsw(postgres_url)
+    monkeypatch.setattr(vectors, "SMALL_INDEX", 0)  # walk the rebuilt graph
+    vector = embedder.embed(["protein folding study"])[0]
+    walked = [pid for pid, _ in store.nearest(embedder.name, vector, 5)]
+    assert all("protein folding" in p.title for p in store.papers(walked))
+
+    with pytest.raises(KeyboardInterrupt), store.bulk_vectors():
+        raise KeyboardInterrupt  # an interrupted load still ends with the index built
+    assert _has_hnsw(postgres_url)
+    store._run("DROP INDEX embeddings_hnsw")  # as a killed process would leave it
+    open_store(postgres_url).close()
+    assert _has_hnsw(postgres_url)
+
+
+def test_the_keyword_index_beside_the_server_follows_writes_of_other_processes_and_a_remade_database(
+    new_postgres_database, tmp_path
+):
+    from paperradar.search.query import parse
+
+    url = new_postgres_database("bm25")
+    writer, reader = open_store(url, tmp_path), open_store(url, tmp_path)  # two workers, one index folder
+    try:
+        with writer.transaction():
+            upsert(writer, Paper(title="Quokka detection with attention", year=2024))
+        assert [p.title for p in reader.papers([pid for pid, _ in reader.lexical(parse("quokka"), 5)])] == [
+            "Quokka detection with attention"
+        ]
+        assert len(list(tmp_path.glob("postgres-*.text"))) == 1
+        with writer.transaction():
+            upsert(writer, Paper(title="Quokka tracking in video", year=2025))
+        assert len(reader.lexical(parse("quokka"), 5)) == 2
+    finally:
+        writer.close()
+        reader.close()
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+        with psycopg.connect(url, autocommit=True) as fresh:
+            fresh.execute("CREATE EXTENSION vector")
+    remade = open_store(url, tmp_path)
+    try:
+        with remade.transaction():
+            upsert(remade, Paper(title="Wombat burrows", year=2020))
+        assert remade.lexical(parse("quokka"), 5) == []  # the old database's index is not this one's
+        assert len(remade.lexical(parse("wombat"), 5)) == 1
+    finally:
+        remade.close()
+
+
+def test_a_read_only_database_such_as_a_replica_serves_searches_and_a_behind_one_says_so(
+    new_postgres_database, tmp_path
+):
+    import psycopg
+
+    from paperradar.search.query import parse
+
+    url = new_postgres_database("replica")
+    store = open_store(url)
+    with store.transaction():
+        for i in range(20):
+            upsert(store, Paper(title=f"{TOPICS[i % 5]} study {i}", abstract=f"On {TOPICS[i % 5]}.", year=2020))
+    embedder = HashingEmbedder()
+    embed_pending(store, embedder)
+    store.close()
+    read_only = "?options=-c%20default_transaction_read_only%3Don"  # as a hot standby refuses writes
+    replica = open_store(url + read_only, tmp_path)
+    try:
+        assert replica.count() == 20
+        assert len(replica.lexical(parse("protein folding"), 10)) == 4  # its keyword index built from the replica
+        assert len(replica.nearest(embedder.name, embedder.embed(["speech recognition"])[0], 4)) == 4
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction), replica.transaction():
+            upsert(replica, Paper(title="Never written"))
+    finally:
+        replica.close()
+    behind = new_postgres_database("behind")
+    with psycopg.connect(behind, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION vector")
+    with pytest.raises(StoreError, match="read-only and lacks migrations 0001_schema.sql") as caught:
+        open_store(behind + read_only)
+    assert "primary" in (caught.value.hint or "")

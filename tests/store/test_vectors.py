@@ -65,6 +65,23 @@ def test_filters_hold_in_exact_and_graph_search(corpus, monkeypatch):
     assert [pid for pid, _ in exact][:5] == [pid for pid, _ in walked][:5]
 
 
+@pytest.mark.parametrize("filters", [Filters(year_from=2016), Filters(year_from=2023, has_code=True)])
+def test_a_broad_filter_takes_the_best_of_a_deeper_walk_and_a_narrow_one_still_gets_its_fill(
+    corpus, monkeypatch, filters
+):
+    store, _ = corpus
+    embedder = HashingEmbedder()
+    vector = embedder.embed(["speech recognition"])[0]
+    exact = store.nearest(embedder.name, vector, 10, filters)
+    monkeypatch.setattr(sqlite_vectors, "SMALL_INDEX", 0)  # 0: walk the HNSW graph
+    monkeypatch.setattr(sqlite_vectors, "WALK_DEPTH", 40)  # 90 % pass the broad filter, 7 % the narrow
+    walked = store.nearest(embedder.name, vector, 10, filters, exclude=[exact[0][0]])
+    papers = store.papers([pid for pid, _ in walked])
+    assert len(papers) == 10 and all(p.year >= filters.year_from for p in papers)
+    assert exact[0][0] not in [p.id for p in papers]
+    assert [s for _, s in walked][:5] == pytest.approx([s for _, s in exact][1:6], abs=1e-5)
+
+
 def test_the_paper_itself_can_be_excluded(corpus):
     store, _ = corpus
     embedder = HashingEmbedder()

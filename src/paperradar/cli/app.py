@@ -301,15 +301,38 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to listen on (default PAPERRADAR_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default PAPERRADAR_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Worker processes (default PAPERRADAR_WEB_WORKERS).")
+    ] = None,
 ) -> None:
     """Serve the web UI and the JSON API."""
+    import os
+
     import uvicorn
 
     from paperradar.web.app import create_app
 
-    settings = ctx.obj["settings"].model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
-    typer.echo(f"paperradar on http://{settings.host}:{settings.port}/ (database {settings.database})", err=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    given = {"host": host, "port": port, "web_workers": workers}
+    settings = ctx.obj["settings"].model_copy(update={k: v for k, v in given.items() if v})
+    typer.echo(
+        f"paperradar on http://{settings.host}:{settings.port}/ (database {settings.database}, "
+        f"{settings.web_workers} worker{'s' if settings.web_workers > 1 else ''})",
+        err=True,
+    )
+    if settings.web_workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        return
+    # Each worker is a fresh process that reads its settings from the environment: hand it the
+    # database this command resolved (from --database, say) so every worker serves the same one.
+    os.environ["PAPERRADAR_DATABASE_URL"] = settings.database
+    uvicorn.run(
+        "paperradar.web.app:app_from_environment",
+        factory=True,
+        workers=settings.web_workers,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+    )
 
 
 app.add_typer(sync_app, name="sync")

@@ -16,6 +16,9 @@ from paperradar.models import Paper, fingerprint
 from paperradar.store.base import Store
 
 BATCH_SIZE = 500
+# Copying at least this many vectors (and more than the target holds) writes them with the vector
+# index dropped and builds it once at the end: on PostgreSQL ~20x faster than row by row.
+BULK_VECTORS = 10_000
 
 
 @dataclass(slots=True)
@@ -45,7 +48,23 @@ def copy_store(
 ) -> CopySummary:
     """Copy every paper of `source` (with what belongs to it) that `target` lacks, in insertion order."""
     summary = CopySummary(papers=source.count())
-    models = list(source.embedding_models())
+    counts = source.embedding_models()
+    models = list(counts)
+    incoming = sum(counts.values())
+    if incoming >= BULK_VECTORS and incoming > sum(target.embedding_models().values()):
+        with target.bulk_vectors():
+            return _copy_all(source, target, batch_size, on_batch, models, summary)
+    return _copy_all(source, target, batch_size, on_batch, models, summary)
+
+
+def _copy_all(
+    source: Store,
+    target: Store,
+    batch_size: int,
+    on_batch: Callable[[CopySummary], None] | None,
+    models: Sequence[str],
+    summary: CopySummary,
+) -> CopySummary:
     batch: list[Paper] = []
     for paper in source.iter_papers(batch_size):
         batch.append(paper)

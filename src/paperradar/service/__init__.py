@@ -110,7 +110,7 @@ class Library:
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
-        return cls(settings, open_store(settings.database))
+        return cls(settings, open_store(settings.database, settings.home / "indexes"))
 
     @staticmethod
     def migrate(settings: Settings) -> list[str]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from paperradar.errors import ConfigError
 from paperradar.store.base import Ranking, Stats, Store
 
 
-def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store a database URL names."""
+def open_store(url: str, index_home: Path | None = None) -> Store:
+    """Open (creating and migrating as needed) the store a database URL names. A PostgreSQL store
+    keeps its keyword index under `index_home` (in memory without one); SQLite's lies beside the file."""
     if url.startswith("sqlite:///"):
         from paperradar.store.sqlite import SQLiteStore
 
@@ -19,7 +22,7 @@ def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         from paperradar.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, index_home)
     scheme = url.split(":", 1)[0] if ":" in url else url
     raise ConfigError(
         f"PAPERRADAR_DATABASE_URL: unsupported database URL scheme {scheme!r}",
@@ -43,7 +46,6 @@ def migrate(url: str) -> list[str]:
     applied: list[str] = []
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         import sqlite3
-        from pathlib import Path
 
         from paperradar.errors import StoreError
         from paperradar.store.sqlite.migrate import apply_migrations as apply_sqlite

@@ -183,6 +183,11 @@ class VectorStore(Protocol):
         """Add vectors written since the index was saved, save it; returns its size."""
         ...
 
+    def bulk_vectors(self) -> AbstractContextManager[None]:
+        """Around writing many vectors (a copy, a first embedding): the vector index is built once
+        at the end instead of row by row where that is faster."""
+        ...
+
 
 class QueryMatchStore(Protocol):
     """The exact query checks (phrases, fields, exclusions) that approximate retrievers cannot make."""

@@ -19,7 +19,7 @@ from paperradar import __version__
 from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.service.accounts import LoginFailed, RateLimited
-from paperradar.settings import Settings
+from paperradar.settings import Settings, load_settings
 from paperradar.web import api, auth, csrf, daily, me, pages, subscriptions
 from paperradar.web.templating import templates
 
@@ -101,6 +101,11 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         return _error(request, 500, "something went wrong on our side")
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of a `paperradar serve --workers N` worker process: settings from the environment."""
+    return create_app(load_settings())
 
 
 def jsonable(errors: object) -> object:

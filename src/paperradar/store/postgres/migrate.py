@@ -7,6 +7,8 @@ from importlib import resources
 
 import psycopg
 
+from paperradar.errors import StoreError
+
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Any constant shared by every paperradar process: migrations from two processes run one after the other.
 _LOCK_KEY = 0x7061706572  # "paper"
@@ -23,8 +25,32 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def missing(conn: psycopg.Connection) -> list[str]:
+    """The shipped migrations this database has not recorded (all of them on a new database)."""
+    row = conn.execute("SELECT to_regclass('paperradar_migrations') IS NOT NULL").fetchone()
+    applied = set()
+    if row and row[0]:
+        applied = {number for (number,) in conn.execute("SELECT number FROM paperradar_migrations").fetchall()}
+    return [name for number, name, _ in migrations() if number not in applied]
+
+
+def read_only(conn: psycopg.Connection) -> bool:
+    """Whether this connection cannot write: a hot-standby replica, or a read-only role or URL."""
+    row = conn.execute("SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'").fetchone()
+    return bool(row and row[0])
+
+
 def apply_migrations(conn: psycopg.Connection) -> list[str]:
-    """Bring the schema up to date, each migration in its own transaction; returns those applied."""
+    """Bring the schema up to date, each migration in its own transaction; returns those applied.
+    On a read-only connection (a replica) it only checks that the schema is current."""
+    if read_only(conn):
+        behind = missing(conn)
+        if behind:
+            raise StoreError(
+                f"the database is read-only and lacks migrations {', '.join(behind)}",
+                hint="run `paperradar migrate` against the primary",
+            )
+        return []
     applied = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))

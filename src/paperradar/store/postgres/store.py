@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -18,11 +19,13 @@ from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
 from paperradar.store.postgres.filters import where
+from paperradar.store.postgres.lexical import LexicalMixin
 from paperradar.store.postgres.live import LiveSourcesMixin
-from paperradar.store.postgres.migrate import apply_migrations
+from paperradar.store.postgres.migrate import apply_migrations, read_only
 from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
+from paperradar.store.text_index import TextIndex
 
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
 POOL_SIZE = 8  # connections per process: a web worker's threads share them
@@ -48,13 +51,17 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET hnsw.iterative_scan = strict_order")
 
 
-class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin, DigestMixin, AccountsMixin):
+class PostgresStore(LiveSourcesMixin, VectorsMixin, LexicalMixin, TextSearchMixin, FeedMixin, DigestMixin, AccountsMixin):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
-    `transaction()` pins one connection to the thread until it commits."""
+    `transaction()` pins one connection to the thread until it commits. The keyword index lives
+    in `index_home` on this machine (in memory when None), a cache that catches up from the database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, index_home: Path | None = None) -> None:
         self.location = redacted(url)
         self._local = threading.local()
+        self._index_home = index_home
+        self._text_index: TextIndex | None = None
+        self._text_index_lock = threading.Lock()
         conninfo = make_conninfo(url, connect_timeout=10, application_name="paperradar")
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, configure=_configure, open=False
@@ -62,7 +69,10 @@ class PostgresStore(LiveSourcesMixin, VectorsMixin, TextSearchMixin, FeedMixin, 
         try:
             with psycopg.connect(conninfo, autocommit=True) as conn:
                 apply_migrations(conn)
+                writable = not read_only(conn)
             self._pool.open(wait=True, timeout=15)
+            if writable:  # a replica gets the index from the primary
+                self.ensure_vector_index()  # an interrupted bulk load left it dropped
         except (psycopg.Error, PoolTimeout) as exc:
             self._pool.close()
             raise StoreError(f"{self.location}: cannot open the database ({exc})".strip()) from exc

@@ -1,5 +1,7 @@
-"""Keyword search for PostgresStore: a generated tsvector (title A, abstract B, authors C) behind a
-GIN index, ranked with ts_rank_cd.
+"""Exact keyword search for PostgresStore: a generated tsvector (title A, abstract B, authors C)
+behind a GIN index, ranked with ts_rank_cd. Phrases, one-field matches and exclusions are checked
+here; ranked search (`lexical`) is BM25 from the tantivy index (postgres/lexical.py), which falls
+back to this when filters are too selective for its candidates.
 
 User text only ever reaches PostgreSQL as a bound parameter of plainto_tsquery/phraseto_tsquery,
 which treat it as plain words: no input can form a tsquery operator.
@@ -66,7 +68,7 @@ def rank_query(query: KeywordQuery) -> _Sql | None:
 
 
 class TextSearchMixin:
-    """`keyword`, `lexical`, `matching` and the no-op index upkeep; needs the host's `_rows`."""
+    """`keyword` and `matching`; needs the host's `_rows`."""
 
     _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
@@ -86,10 +88,6 @@ class TextSearchMixin:
         )
         return [(pid, float(rank)) for pid, rank in rows]
 
-    def lexical(self, query: KeywordQuery, limit: int) -> Ranking:
-        """Any of the query's words, ranked; the GIN index makes this the fast path already."""
-        return self.keyword(query, limit, match_all=False)
-
     def matching(self, ids: Sequence[str], query: KeywordQuery) -> set[str]:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
@@ -99,12 +97,3 @@ class TextSearchMixin:
             return set(wanted)
         rows = self._rows(f"SELECT p.id FROM papers p WHERE p.id = ANY(%s){required.text}", [wanted, *required.params])
         return {row[0] for row in rows}
-
-    # The tsvector is a generated column and its GIN index is maintained by PostgreSQL on every
-    # write, so there is nothing to catch up; a rebuild is a REINDEX (e.g. after a bulk load).
-    def sync_text_index(self) -> int:
-        return 0
-
-    def rebuild_text_index(self) -> int:
-        self._rows("REINDEX INDEX papers_search")
-        return int(self._rows("SELECT count(*) FROM papers")[0][0])

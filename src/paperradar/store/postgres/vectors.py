@@ -7,7 +7,8 @@ exactly by a sequential scan, so results never silently go missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 
 import numpy as np
 
@@ -21,6 +22,13 @@ INDEXED_DIMENSIONS = 384
 SMALL_INDEX = 5_000
 # Candidates the graph walk considers (pgvector's default is 40): recall close to 1 at 1M rows.
 EF_SEARCH = 100
+# The index as migration 0001 defines it; a bulk load drops it and this recreates it.
+CREATE_HNSW = (
+    "CREATE INDEX IF NOT EXISTS embeddings_hnsw ON embeddings "
+    "USING hnsw ((vector::vector(384)) vector_cosine_ops) WHERE dimensions = 384"
+)
+# Building the graph in memory is many times faster than spilling it: 1M vectors need about 2 GB.
+BUILD_MEMORY = "2GB"
 
 
 def to_text(vector: np.ndarray) -> str:
@@ -38,6 +46,8 @@ class VectorsMixin:
     _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     _run: Callable[..., int]  # PostgresStore's: run a statement, return the rows it touched
+
+    transaction: Callable[[], AbstractContextManager[None]]  # PostgresStore's: one write transaction
 
     # -- writes ---------------------------------------------------------------------
     def pending_embeddings(self, model: str, limit: int, after: str | None = None) -> list[PendingText]:
@@ -72,6 +82,28 @@ class VectorsMixin:
             "ON CONFLICT (paper_pk, model) DO UPDATE SET text_hash = excluded.text_hash, vector = excluded.vector",
             (model, list(latest), [h for h, _ in latest.values()], [v for _, v in latest.values()]),
         )
+
+    @contextmanager
+    def bulk_vectors(self) -> Iterator[None]:
+        """Write many vectors without maintaining the HNSW index row by row (about 2.5 ms a vector
+        here): drop it first and build it once at the end. Searches meanwhile are exact scans; an
+        interrupted load leaves no index, which the next open of the store builds again."""
+        self._run("DROP INDEX IF EXISTS embeddings_hnsw")
+        try:
+            yield
+        finally:
+            self.ensure_vector_index()
+
+    def ensure_vector_index(self) -> None:
+        """Build the HNSW index if it is missing (after a bulk load, or one that was interrupted)."""
+        with self.transaction():  # the write lock: two processes opening at once build it once
+            if self._rows("SELECT to_regclass('embeddings_hnsw') IS NOT NULL")[0][0]:
+                return
+            self._run(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+            self._run(CREATE_HNSW)
+            # Fresh statistics: right after a bulk load the planner still thinks the table small,
+            # sorts every row instead of walking the new index (850 ms instead of 11 at 100k).
+            self._run("ANALYZE papers, embeddings")
 
     def drop_embeddings_except(self, model: str) -> int:
         """Remove vectors of every other model (after a model change has been fully re-embedded)."""
@@ -156,7 +188,8 @@ class VectorsMixin:
     # The HNSW index is maintained by PostgreSQL on every write: syncing is a count, a rebuild a
     # REINDEX (worth it after a bulk load), and there is nothing to save beside the database.
     def rebuild_vector_index(self, model: str, dimensions: int) -> int:
-        self._run("REINDEX INDEX embeddings_hnsw")
+        with self.bulk_vectors():  # a fresh build in memory, faster than REINDEX's
+            pass
         return self._model_size(model, 2**62)
 
     def sync_vector_index(self, model: str, dimensions: int) -> int:

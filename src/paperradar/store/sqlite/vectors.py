@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,8 @@ EXACT_SEARCH_MAX = 20_000
 # A whole index this small is scanned exactly too: a millisecond or two, and never an approximate miss.
 SMALL_INDEX = 5_000
 _BATCH = 5_000
+# A filtered search first takes the best of this many walked neighbours that pass the filter.
+WALK_DEPTH = 400
 
 
 def to_blob(vector: np.ndarray) -> bytes:
@@ -176,6 +179,10 @@ class VectorsMixin:
         index.save()
         return len(index)
 
+    def bulk_vectors(self) -> AbstractContextManager[None]:
+        # The index beside the file already catches up in batches from the table at the next sync.
+        return nullcontext()
+
     def sync_vector_index(self, model: str, dimensions: int) -> int:
         index = self.vector_index(model, dimensions)
         index.save()
@@ -207,6 +214,12 @@ class VectorsMixin:
             labels = np.fromiter((pk for pk in candidates if pk not in excluded and pk in present), dtype=np.int64)
             return self._to_ids(exact(vector, labels, index.vectors(labels), limit))
         if condition:
+            # A filter that passes many papers: the best of a deeper walk that pass it are the
+            # answer, found without listing every paper that passes (~0.5 s for 300k at 1M papers).
+            if len(index) > SMALL_INDEX and (
+                found := self._walk_then_filter(index, vector, limit, condition, params, excluded)
+            ):
+                return self._to_ids(found)
             candidates = self._filtered_pks(model, condition, params)
             if len(candidates) <= EXACT_SEARCH_MAX:
                 labels = np.fromiter((pk for pk in candidates if pk not in excluded), dtype=np.int64)
@@ -223,10 +236,34 @@ class VectorsMixin:
             found = index.search(vector, limit)
         return self._to_ids(found)
 
+    def _walk_then_filter(
+        self,
+        index: VectorIndex,
+        vector: np.ndarray,
+        limit: int,
+        condition: str,
+        params: list[object],
+        excluded: set[int],
+    ) -> list[tuple[int, float]] | None:
+        """The top `limit` passing the filter among the walk's best WALK_DEPTH, or None if fewer pass."""
+        walked = [(pk, score) for pk, score in index.search(vector, max(limit * 20, WALK_DEPTH)) if pk not in excluded]
+        passing: set[int] = set()
+        for start in range(0, len(walked), 500):
+            chunk = [pk for pk, _ in walked[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn().execute(
+                f"SELECT p.pk FROM papers p WHERE p.pk IN ({marks}){condition}", (*chunk, *params)
+            )
+            passing.update(row[0] for row in rows)
+        found = [(pk, score) for pk, score in walked if pk in passing][:limit]
+        return found if len(found) == limit else None
+
     def _filtered_pks(self, model: str, condition: str, params: list[object]) -> set[int]:
+        # EXISTS probes the (paper_pk, model) index; a join read the vector rows (1 s for 30k at 100k papers).
         rows = self._conn().execute(
-            f"SELECT p.pk FROM papers p JOIN embeddings e ON e.paper_pk = p.pk AND e.model = ? WHERE 1{condition}",
-            (model, *params),
+            f"SELECT p.pk FROM papers p WHERE 1{condition} "
+            "AND EXISTS (SELECT 1 FROM embeddings e WHERE e.paper_pk = p.pk AND e.model = ?)",
+            (*params, model),
         )
         return {row[0] for row in rows}
 

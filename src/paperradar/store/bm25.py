@@ -1,0 +1,130 @@
+"""Ranked keyword search from the tantivy BM25 index beside a database, for either backend: the
+index follows the database's `text_changes` log, filters and the query's hard parts are checked in
+SQL, and the backend's own full-text search is the exact fallback.
+
+Before answering, a store applies the log rows written since the index's last seq, whichever
+process wrote them. Writers hold the store's write lock while they insert, so log rows commit in
+seq order and a reader that saw seq n has seen every row below it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from paperradar.models import Filters, KeywordQuery
+from paperradar.store.base import Ranking
+from paperradar.store.text_index import TextIndex, TextIndexBusy
+
+# With filters or hard parts, look this deep for candidates before falling back to an exact scan.
+RESTRICTED_DEPTH = 2_000
+_CATCH_UP_BATCH = 20_000
+
+
+class BM25Mixin:
+    """Provides `lexical`, `sync_text_index` and `rebuild_text_index`; the backend provides the
+    hooks below, `keyword` (its exact full-text ranking) and `matching`."""
+
+    _text_index: TextIndex | None
+    _text_index_lock: threading.Lock
+
+    keyword: Callable[..., Ranking]  # the backend's exact full-text ranking (query, limit, match_all)
+    matching: Callable[[Sequence[str], KeywordQuery], set[str]]  # which of these ids meet the hard parts
+
+    # -- what a backend provides ------------------------------------------------------
+    def _text_index_folder(self) -> Path | None:
+        """Where the index files live; None keeps the index in memory."""
+        raise NotImplementedError
+
+    def _writing(self) -> bool:
+        """Whether this thread is inside a write transaction (its rows may still roll back)."""
+        raise NotImplementedError
+
+    def _newest_text_change(self) -> int:
+        raise NotImplementedError
+
+    def _text_changes(self, after: int, limit: int) -> list[tuple[int, int]]:
+        """(seq, paper pk) log rows after seq `after`, in order."""
+        raise NotImplementedError
+
+    def _texts(self, pks: Sequence[int]) -> dict[int, str]:
+        """The document text of each of these papers that still exists."""
+        raise NotImplementedError
+
+    def _restricts(self, filters: Filters | None) -> bool:
+        """Whether these filters leave out any paper."""
+        raise NotImplementedError
+
+    def _ids_passing(self, pks: Sequence[int], filters: Filters | None) -> dict[int, str]:
+        """pk -> public id of those of these papers that pass the filters."""
+        raise NotImplementedError
+
+    # -- the index --------------------------------------------------------------------
+    def _loaded_text_index(self) -> TextIndex:
+        with self._text_index_lock:
+            if self._text_index is None:
+                self._text_index = TextIndex(self._text_index_folder())
+            return self._text_index
+
+    def _changes(self, after: int) -> Iterator[tuple[list[tuple[int, str | None]], int]]:
+        """Batches of (pk, text or None) for papers changed after seq `after`, with each batch's last seq."""
+        while rows := self._text_changes(after, _CATCH_UP_BATCH):
+            pks = list(dict.fromkeys(pk for _, pk in rows))
+            texts: dict[int, str] = {}
+            for start in range(0, len(pks), 500):
+                texts.update(self._texts(pks[start : start + 500]))
+            after = rows[-1][0]
+            yield [(pk, texts.get(pk)) for pk in pks], after
+
+    def sync_text_index(self) -> int:
+        """Apply the text changes the index has not seen; returns how many papers it (re)indexed."""
+        index = self._loaded_text_index()
+        if self._writing():
+            return 0  # uncommitted rows may still roll back; the next reader applies them
+        if self._newest_text_change() <= index.last_seq:
+            return 0
+        index.refresh()  # another process may have applied them already
+        applied = 0
+        for batch, seq in self._changes(index.last_seq):
+            applied += index.apply(batch, seq)
+        return applied
+
+    def rebuild_text_index(self) -> int:
+        """Index every paper afresh; returns how many the index holds."""
+        index = self._loaded_text_index()
+        newest = self._newest_text_change()
+        first = True
+        for batch, seq in self._changes(0):
+            index.apply(batch, seq, clear=first)
+            first = False
+        if first:
+            index.apply([], newest, clear=True)
+        return len(index)
+
+    def lexical(self, query: KeywordQuery, limit: int) -> Ranking:
+        """BM25 over any of the query's words, best first, honouring its filters and hard parts."""
+        rankable = [*query.terms, *query.phrases, *(text for _, text in query.fields)]
+        if not rankable or limit <= 0:
+            return []
+        with contextlib.suppress(TextIndexBusy):  # another process is writing it: answer from what it holds
+            self.sync_text_index()
+        restricted = self._restricts(query.filters) or query.has_constraints
+        # A broad filter is met within a shallow search; a selective one needs the deep one (each
+        # hit costs a stored-field read, ~50 us, so 2,000 are ~100 ms), then the exact fallback.
+        depths = (limit * 5, max(limit * 20, RESTRICTED_DEPTH)) if restricted else (limit,)
+        for depth in depths:
+            hits = self._loaded_text_index().search(rankable, depth)
+            ids: dict[int, str] = {}
+            pks = [pk for pk, _ in hits]
+            for start in range(0, len(pks), 500):
+                ids.update(self._ids_passing(pks[start : start + 500], query.filters))
+            if query.has_constraints and ids:
+                allowed = self.matching(list(ids.values()), query.constraints)
+                ids = {pk: pid for pk, pid in ids.items() if pid in allowed}
+            ranking = [(ids[pk], score) for pk, score in hits if pk in ids][:limit]
+            if not restricted or len(ranking) == limit or len(hits) < depth:
+                return ranking
+        # The filters are more selective than the candidates reach: scan exactly.
+        return self.keyword(query, limit, match_all=False)
