@@ -172,6 +172,6 @@ def test_a_read_only_database_such_as_a_replica_serves_searches_and_a_behind_one
     behind = new_postgres_database("behind")
     with psycopg.connect(behind, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION vector")
-    with pytest.raises(StoreError, match="read-only and lacks migrations 0001_schema.sql") as caught:
+    with pytest.raises(StoreError, match=r"read-only and lacks migrations 0001_schema\.sql") as caught:
         open_store(behind + read_only)
     assert "primary" in (caught.value.hint or "")

@@ -25,7 +25,7 @@ def test_every_api_route_has_a_description_and_examples(tmp_path):
     with _client(tmp_path) as client:
         spec = client.get("/openapi.json").json()
     routes = {path: op for path, ops in spec["paths"].items() if path.startswith("/api/") for op in ops.values()}
-    expected = {"daily", "weekly", "monthly", "trending", "best", "search", "papers", "latest", "stats"}
+    expected = {"daily", "weekly", "monthly", "trending", "best", "search", "papers", "latest", "stats", "me"}
     assert {path.split("/")[2] for path in routes} == expected
     for path, op in routes.items():
         assert op.get("summary") and op.get("description"), f"{path} has no description"

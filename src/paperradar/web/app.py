@@ -20,7 +20,7 @@ from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings, load_settings
-from paperradar.web import api, auth, csrf, daily, me, pages, subscriptions
+from paperradar.web import api, auth, csrf, daily, me, me_api, pages, subscriptions
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -59,7 +59,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(subscriptions.router)
     app.include_router(auth.router)
     app.include_router(me.pages)
-    app.include_router(me.api)
+    app.include_router(me_api.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])

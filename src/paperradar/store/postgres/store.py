@@ -51,7 +51,9 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute("SET hnsw.iterative_scan = strict_order")
 
 
-class PostgresStore(LiveSourcesMixin, VectorsMixin, LexicalMixin, TextSearchMixin, FeedMixin, DigestMixin, AccountsMixin):
+class PostgresStore(
+    LiveSourcesMixin, VectorsMixin, LexicalMixin, TextSearchMixin, FeedMixin, DigestMixin, AccountsMixin
+):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
     `transaction()` pins one connection to the thread until it commits. The keyword index lives
     in `index_home` on this machine (in memory when None), a cache that catches up from the database."""
