@@ -16,6 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from servers import free_port
+
 REFUSED_DOMAIN = "refused.example"
 
 
@@ -61,7 +63,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink(port=_free_port())
+    sink = SmtpSink(port=free_port())
     controller = Controller(sink, hostname=sink.host, port=sink.port)
     controller.start()
     try:

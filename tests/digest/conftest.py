@@ -12,7 +12,8 @@ from aiosmtpd.controller import Controller
 from digest_support import HoldingSink, KillingSink
 from feed_corpus import load
 from paperradar.store import open_store
-from smtp_sink import SmtpSink, _free_port
+from servers import free_port as _free_port
+from smtp_sink import SmtpSink
 
 
 @pytest.fixture(scope="session")

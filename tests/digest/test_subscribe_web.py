@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +13,9 @@ import pytest
 
 from digest_support import DAY, cli, environment
 from paperradar.store import open_store
-from smtp_sink import SmtpSink, _free_port
+from servers import free_port as _free_port
+from servers import running_server
+from smtp_sink import SmtpSink
 
 RATE = 8  # subscribe posts one address may make per hour in this module's server
 
@@ -42,24 +41,8 @@ def site(feed_db: Path, sink: SmtpSink, tmp_path_factory) -> Iterator[tuple[http
     port = _free_port()
     env = environment(f"sqlite:///{home / 'site.db'}", sink.url, home, PAPERRADAR_PUBLIC_URL=f"http://127.0.0.1:{port}",
                       PAPERRADAR_SUBSCRIBE_RATE_LIMIT=f"{RATE}/hour")  # fmt: skip
-    log = (home / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "paperradar", "serve", "--port", str(port)], env=env,
-                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    for _ in range(100):
-        try:
-            client.get("/api/stats")
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail((home / "server.log").read_text())
-    yield client, env
-    client.close()
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with running_server(env, home / "server.log", port) as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield client, env
 
 
 def _status(env: dict[str, str], email: str) -> str | None:

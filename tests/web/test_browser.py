@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +12,7 @@ import pytest
 from feed_corpus import HOSTILE_DAY, load, load_hostile
 from paperradar.service import Library
 from paperradar.settings import load_settings
+from servers import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).parents[2]
@@ -24,12 +21,6 @@ AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # git-ignored; CI keeps the folder as the run's artifacts
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
@@ -44,25 +35,9 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     load_hostile(library.store)
     library.store.sync_text_index()
     library.close()
-    port = _free_port()
     env = {**os.environ, "PAPERRADAR_DATABASE_URL": f"sqlite:///{path}"}
-    log = (path.parent / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "paperradar", "serve", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(url + "/api/stats")
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail((path.parent / "server.log").read_text())
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with running_server(env, path.parent / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from feed_corpus import load
 from paperradar.service import Library
 from paperradar.settings import load_settings
-from web.test_browser import CHROMIUM, _free_port, browser  # noqa: F401 - the shared browser fixture
+from servers import running_server
+from web.test_browser import CHROMIUM, browser  # noqa: F401 - the shared browser fixture
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
 PASSWORD = "correct horse battery"
@@ -31,26 +28,10 @@ def site(tmp_path, smtp_sink) -> Iterator[str]:
     library.store.sync_text_index()
     library.embed_pending()
     library.close()
-    port = _free_port()
     env = {**os.environ, "PAPERRADAR_DATABASE_URL": f"sqlite:///{path}", "PAPERRADAR_SMTP_URL": smtp_sink.url,
            "PAPERRADAR_HOME": str(tmp_path)}  # fmt: skip
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "paperradar", "serve", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(url + "/api/stats")
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail((tmp_path / "server.log").read_text())
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with running_server(env, tmp_path / "server.log") as url:
+        yield url
 
 
 def test_sign_up_verify_log_in_save_tag_and_for_you(browser, site, smtp_sink):  # noqa: F811

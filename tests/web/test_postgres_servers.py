@@ -7,22 +7,18 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from servers import free_port, running_server
 
 
 @pytest.fixture
@@ -30,33 +26,9 @@ def servers(new_postgres_database, tmp_path: Path) -> Iterator[tuple[list[httpx.
     url = new_postgres_database("web")
     env = {**os.environ, "PAPERRADAR_DATABASE_URL": url, "PAPERRADAR_HOME": str(tmp_path / "home")}
     subprocess.run([sys.executable, "-m", "paperradar", "demo", "--json"], env=env, check=True, capture_output=True)
-    processes, clients = [], []
-    log = (tmp_path / "servers.log").open("w")
-    for _ in range(2):
-        port = _free_port()
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "paperradar", "serve", "--port", str(port)], env=env, stdout=log,
-            stderr=subprocess.STDOUT,
-        ))  # fmt: skip
-        clients.append(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10))
-    try:
-        for client in clients:
-            for _ in range(150):
-                try:
-                    client.get("/api/stats")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(f"server did not start: {(tmp_path / 'servers.log').read_text()}")
-        yield clients, env
-    finally:
-        for client in clients:
-            client.close()
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
-        log.close()
+    with ExitStack() as stack:
+        urls = [stack.enter_context(running_server(env, tmp_path / f"server-{n}.log")) for n in range(2)]
+        yield [stack.enter_context(httpx.Client(base_url=url, timeout=10)) for url in urls], env
 
 
 def test_a_write_from_another_process_is_read_through_both_servers(servers, tmp_path):
@@ -99,7 +71,7 @@ def workers(new_postgres_database, tmp_path: Path) -> Iterator[tuple[dict[int, h
     env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home")}
     subprocess.run([sys.executable, "-m", "paperradar", "--database", url, "demo", "--json"], env=env, check=True,
                    capture_output=True)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         # --database, not the environment: the command must hand it on to its worker processes

@@ -1,10 +1,6 @@
 """The real server over HTTP: pages, the JSON API, errors and escaping."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,14 +10,9 @@ import pytest
 
 from paperradar.ingest.importer import upsert
 from paperradar.models import CitationCount, Paper
+from servers import running_server
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -38,29 +29,9 @@ def server(seeded_db: Path, tmp_path_factory) -> Iterator[httpx.Client]:
         upsert(store, Paper(title=HOSTILE + " hostile", abstract=HOSTILE, authors=[HOSTILE], year=2021,
                             citations=CitationCount(1), url="javascript:alert(1)", venue=HOSTILE))  # fmt: skip
     store.close()
-    port = _free_port()
     env = {**os.environ, "PAPERRADAR_DATABASE_URL": f"sqlite:///{path}"}
-    log = (path.parent / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "paperradar", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    for _ in range(100):
-        try:
-            client.get("/api/stats")
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        log.close()
-        pytest.fail(f"server did not start: {(path.parent / 'server.log').read_text()}")
-    yield client
-    client.close()
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with running_server(env, path.parent / "server.log") as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield client
 
 
 def test_home_lists_papers(server):
