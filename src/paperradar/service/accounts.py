@@ -13,7 +13,6 @@ PostgreSQL then share one count, and a restart does not wipe it.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,6 +20,7 @@ from email.message import EmailMessage
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from paperradar.digest.address import normalise_email
 from paperradar.errors import InputError
 from paperradar.mail.smtp import Mailer, MailError
 from paperradar.models.account import User
@@ -32,7 +32,6 @@ log = logging.getLogger("paperradar.accounts")
 
 MIN_PASSWORD, MAX_PASSWORD = 10, 256  # argon2 hashes any length; the bound keeps a request cheap
 MAX_EMAIL = 254
-_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 SESSION_DAYS = 30
 VERIFY_SECONDS = 3 * 86400
 RESET_SECONDS = 3600
@@ -59,10 +58,9 @@ class SignUp:
 
 
 def check_email(email: str) -> str:
-    email = (email or "").strip()
-    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
-        raise InputError("email: not an email address")
-    return email.lower()
+    """The address as an account is known by: checked as the digest checks it, then all lower case (one
+    account per mailbox, however its owner types it)."""
+    return normalise_email(email).lower()
 
 
 def check_password(password: str) -> str:
