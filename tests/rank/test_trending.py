@@ -87,3 +87,12 @@ def test_votes_and_saves_here_count_decayed_each_and_say_so():
     outside = trend(Evidence("a", engagement=[("vote", END - timedelta(days=8))]), window, Weights())
     assert outside.score == 0 and outside.reasons == ()
     assert "votes" not in trend(Evidence("a", engagement=[("vote", END)]), window, Weights(votes=0)).parts
+
+
+@pytest.mark.parametrize("listed", [date(2024, 5, 3), date(2024, 4, 30), date(2024, 5, 9), None])
+def test_a_paper_without_signals_scores_as_one_whose_signals_fall_outside_the_window(listed):
+    """Papers with no signals take a shorter path; it must agree with the full formula."""
+    window, weights = Window.of("week", date(2024, 5, 3)), Weights()
+    stale = Signal("huggingface", "hf_upvotes", 50, date(2024, 1, 1))
+    bare, full = trend(Evidence("a", listed), window, weights), trend(Evidence("a", listed, [stale]), window, weights)
+    assert (bare.score, bare.reasons, bare.parts) == (full.score, full.reasons, full.parts)

@@ -104,6 +104,8 @@ def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
     """score = w_up·log1p(upvotes)·decay + w_stars·log1p(stars)·decay + w_cites·log1p(citation gain)
     + w_votes·log1p(Σ decay(vote)) + w_saves·log1p(Σ decay(save)) + w_recency·decay(days since listed);
     decay = 0.5^(age/half-life), age counted to the window's end."""
+    if not (evidence.signals or evidence.snapshots or evidence.engagement):
+        return _listed_only(evidence, window, weights)  # most papers of a period: skip the signal arithmetic
     parts: dict[str, float] = {}
     reasons: list[str] = []
     half = weights.half_life_days
@@ -130,6 +132,16 @@ def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
         parts["recency"] = weights.recency * _decay(age, half)
         reasons.append("listed today" if age == 0 else f"listed {age} day{'s' if age > 1 else ''} ago")
     return Trend(evidence.paper_id, sum(parts.values()), tuple(reasons), parts)
+
+
+def _listed_only(evidence: Evidence, window: Window, weights: Weights) -> Trend:
+    """`trend` of a paper with no signals: its recency term alone (the same figures, sooner)."""
+    if not (evidence.listed and evidence.listed <= window.end):
+        return Trend(evidence.paper_id, 0.0, (), {})
+    age = (window.end - evidence.listed).days
+    recency = weights.recency * _decay(age, weights.half_life_days)
+    reason = "listed today" if age == 0 else f"listed {age} day{'s' if age > 1 else ''} ago"
+    return Trend(evidence.paper_id, recency, (reason,), {"recency": recency})
 
 
 def rank(evidence: list[Evidence], window: Window, weights: Weights) -> list[Trend]:
