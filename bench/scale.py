@@ -35,6 +35,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from copy_roundtrip import fresh_postgres
 from corpora import raw_records
 from paperradar.embed.hashing import HashingEmbedder
 from paperradar.ingest.importer import import_records
@@ -110,13 +111,7 @@ def database(backend: str, size: int, folder: Path) -> str:
         for stale in folder.glob(f"scale-{size}.db*"):
             subprocess.run(["rm", "-rf", str(stale)], check=True)
         return f"sqlite:///{path}"
-    name = f"paperradar_scale_{size}"
-    with psycopg.connect(f"{ADMIN}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    with psycopg.connect(f"{ADMIN}/{name}", autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION vector")
-    return f"{ADMIN}/{name}"
+    return fresh_postgres(f"paperradar_scale_{size}")
 
 
 def disk_size(url: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,7 +24,7 @@ RESTRICTED_DEPTH = 2_000
 _CATCH_UP_BATCH = 20_000
 
 
-class BM25Mixin:
+class BM25Mixin(ABC):
     """Provides `lexical`, `sync_text_index` and `rebuild_text_index`; the backend provides the
     hooks below, `keyword` (its exact full-text ranking) and `matching`."""
 
@@ -33,33 +34,34 @@ class BM25Mixin:
     keyword: Callable[..., Ranking]  # the backend's exact full-text ranking (query, limit, match_all)
     matching: Callable[[Sequence[str], KeywordQuery], set[str]]  # which of these ids meet the hard parts
 
-    # -- what a backend provides ------------------------------------------------------
+    # -- what a backend provides (abstract: a backend lacking one cannot be made) --------
+    @abstractmethod
     def _text_index_folder(self) -> Path | None:
         """Where the index files live; None keeps the index in memory."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _writing(self) -> bool:
         """Whether this thread is inside a write transaction (its rows may still roll back)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _newest_text_change(self) -> int:
-        raise NotImplementedError
+        """The seq of the newest `text_changes` row (0 when there is none)."""
 
+    @abstractmethod
     def _text_changes(self, after: int, limit: int) -> list[tuple[int, int]]:
         """(seq, paper pk) log rows after seq `after`, in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _texts(self, pks: Sequence[int]) -> dict[int, str]:
         """The document text of each of these papers that still exists."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _restricts(self, filters: Filters | None) -> bool:
         """Whether these filters leave out any paper."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _ids_passing(self, pks: Sequence[int], filters: Filters | None) -> dict[int, str]:
         """pk -> public id of those of these papers that pass the filters."""
-        raise NotImplementedError
 
     # -- the index --------------------------------------------------------------------
     def _loaded_text_index(self) -> TextIndex:

@@ -185,8 +185,8 @@ class VectorsMixin:
         )
         return [(pid, float(score)) for pid, score in rows]
 
-    # The HNSW index is maintained by PostgreSQL on every write: syncing is a count, a rebuild a
-    # REINDEX (worth it after a bulk load), and there is nothing to save beside the database.
+    # The HNSW index is maintained by PostgreSQL on every write: syncing is a count, a rebuild drops
+    # and builds the index afresh (as a bulk load does), and nothing is saved beside the database.
     def rebuild_vector_index(self, model: str, dimensions: int) -> int:
         with self.bulk_vectors():  # a fresh build in memory, faster than REINDEX's
             pass
