@@ -79,18 +79,21 @@ def test_an_interruption_keeps_committed_batches_and_no_half_paper(library):
 
 def test_a_failing_write_rolls_back_its_batch(library, monkeypatch):
     calls = {"n": 0}
-    original = library.store.insert_paper
+    original = library.store.insert_papers
 
-    def flaky(paper, key):
+    def flaky(papers):
         calls["n"] += 1
-        if calls["n"] == 15:
+        if calls["n"] == 2:
+            original(papers[:5])  # the disk fills half way through the second batch
             raise OSError("disk full")
-        return original(paper, key)
+        return original(papers)
 
-    monkeypatch.setattr(library.store, "insert_paper", flaky)
+    monkeypatch.setattr(library.store, "insert_papers", flaky)
     with pytest.raises(OSError):
         import_records(library.store, (Record(_paper(i), f"gen:{i}") for i in range(30)), batch_size=10)
-    assert library.stats().papers == 10
+    assert library.stats().papers == 10, "the first batch stays, none of the second"
+    found = library.search("generated", mode="lexical", limit=50).hits
+    assert len(found) == 10, "the keyword index holds exactly the committed papers"
 
 
 def test_summary_json_shape(library):

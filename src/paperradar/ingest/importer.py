@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paperradar.errors import InputError
-from paperradar.ingest.merge import choose, merge
+from paperradar.ingest.batch import merge_batch
 from paperradar.ingest.prefetch import prefetch
-from paperradar.models import Paper, fingerprint, public_id_for
+from paperradar.models import Paper
 from paperradar.sources.base import BadRecord, Record
 from paperradar.store.base import Store
 
@@ -54,29 +54,8 @@ class ImportSummary:
 
 def upsert(store: Store, record: Paper) -> tuple[Paper, bool, bool]:
     """Store one record: (the stored paper, whether it is new, whether anything changed)."""
-    key = fingerprint(record.title)
-    existing = choose(store.candidates(record.arxiv_id, record.doi, key), record)
-    if existing is None:
-        record.id = _free_id(store, public_id_for(record.arxiv_id, record.doi, key, record.year))
-        paper = store.insert_paper(record, key)
-        changed = new = True
-    else:
-        paper = merge(existing, record)
-        new, changed = False, paper != existing
-        if changed:
-            store.update_paper(paper, key)
-    if record.citations is not None and paper.id is not None:
-        changed = store.add_citation_snapshot(paper.id, record.citations) or changed
-    return paper, new, changed
-
-
-def _free_id(store: Store, wanted: str) -> str:
-    """The wanted id, or wanted-2, -3, ... when an unrelated paper already holds it."""
-    candidate, n = wanted, 1
-    while store.resolve(candidate) == candidate:
-        n += 1
-        candidate = f"{wanted}-{n}"
-    return candidate
+    outcome = merge_batch(store, [record])[0]
+    return outcome.paper, outcome.new, outcome.changed
 
 
 def import_records(
@@ -102,29 +81,26 @@ def import_records(
 
 def _consume(store, iterator, summary, strict, batch_size, on_batch) -> bool:
     """Import up to batch_size records in one transaction; False once the stream is done."""
-    taken = 0
+    records: list[Paper] = []
+    more = False
     with store.transaction():
         for item in iterator:
+            summary.read += 1
             if isinstance(item, BadRecord):
                 if strict:
                     raise InputError(f"{item.location}: {item.reason}", hint="nothing was imported (--strict)")
                 summary.error(item)
-                summary.read += 1
             else:
-                _paper, new, changed = upsert(store, item.paper)
-                summary.read += 1
-                if new:
-                    summary.added += 1
-                else:
-                    summary.merged += 1
-                    summary.updated += changed
-            taken += 1
-            if taken >= batch_size:
+                records.append(item.paper)
+            if summary.read % batch_size == 0:
+                more = True
                 break
-        else:
-            if on_batch:
-                on_batch(summary)
-            return False
+        for outcome in merge_batch(store, records):
+            if outcome.new:
+                summary.added += 1
+            else:
+                summary.merged += 1
+                summary.updated += outcome.changed
     if on_batch:
         on_batch(summary)
-    return True
+    return more

@@ -71,6 +71,33 @@ class PaperStore(Protocol):
         """Overwrite a stored paper's fields with `paper` (same public id) and add its identity keys."""
         ...
 
+    # -- the same, a batch at a time (an import's 2,000 records in a few statements, not 10,000) --
+    def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
+        """For each identity key ('arxiv:...', 'doi:...', 'title:...') that stored papers have, those
+        papers with a number that orders them as they were added, oldest first."""
+        ...
+
+    def taken_ids(self, ids: Sequence[str]) -> set[str]:
+        """Those of these public ids that stored papers hold."""
+        ...
+
+    def insert_papers(self, papers: Sequence[Paper]) -> None:
+        """Store new papers (public ids set), in order; their identity keys come with `add_keys`."""
+        ...
+
+    def update_papers(self, papers: Sequence[Paper]) -> None:
+        """Overwrite stored papers' fields, each by its public id."""
+        ...
+
+    def add_keys(self, rows: Sequence[tuple[str, str, int | None]]) -> None:
+        """Make stored papers known by more identity keys: (paper id, key, year) rows. A key's year,
+        once known, stays."""
+        ...
+
+    def add_citation_snapshots(self, rows: Sequence[tuple[str, CitationCount]]) -> set[int]:
+        """Record dated counts, (paper id, count) rows; the positions of the rows that were new."""
+        ...
+
     def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
         """Every identity key ('arxiv:...', 'doi:...', 'title:...') with its year, of each of these papers."""
         ...

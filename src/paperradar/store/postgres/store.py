@@ -16,6 +16,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats
+from paperradar.store.postgres.batches import PaperBatchesMixin
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
 from paperradar.store.postgres.filters import where
@@ -52,7 +53,14 @@ def _configure(conn: psycopg.Connection) -> None:
 
 
 class PostgresStore(
-    LiveSourcesMixin, VectorsMixin, LexicalMixin, TextSearchMixin, FeedMixin, DigestMixin, AccountsMixin
+    PaperBatchesMixin,
+    LiveSourcesMixin,
+    VectorsMixin,
+    LexicalMixin,
+    TextSearchMixin,
+    FeedMixin,
+    DigestMixin,
+    AccountsMixin,
 ):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
     `transaction()` pins one connection to the thread until it commits. The keyword index lives

@@ -14,6 +14,7 @@ from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, norma
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats
 from paperradar.store.sqlite import fts
+from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.digest import DigestMixin
 from paperradar.store.sqlite.feed import FeedMixin
 from paperradar.store.sqlite.filters import where
@@ -34,7 +35,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin):
+class SQLiteStore(
+    PaperBatchesMixin, FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin
+):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 
