@@ -21,6 +21,11 @@ import numpy as np
 M = 16
 EF_CONSTRUCTION = 200
 EF_SEARCH_MIN = 100
+# Vectors go into the graph one thread at a time: hnswlib's parallel inserts race, so two builds of
+# the same vectors would make different graphs and answer some searches differently. With one
+# thread the graph depends only on the vectors and their order, so a copied database, or the same
+# corpus on another machine, searches alike. It costs ~1.5x the build time on two cores.
+BUILD_THREADS = 1
 _FILE = re.compile(r"^(?P<model>.+)-(?P<seq>\d+)\.hnsw$")
 
 
@@ -101,7 +106,9 @@ class VectorIndex:
                 needed = self._index.get_current_count() + len(labels)
                 if needed > self._index.get_max_elements():
                     self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
-                self._index.add_items(np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=np.int64))
+                self._index.add_items(
+                    np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=np.int64), num_threads=BUILD_THREADS
+                )
             self.last_seq = max(self.last_seq, last_seq)
             self.dirty = True
 
