@@ -12,13 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from paperradar.embed import paper_text, text_hash
+from paperradar.ingest.embedding import loading
 from paperradar.models import Paper, fingerprint
 from paperradar.store.base import Store
 
 BATCH_SIZE = 500
-# Copying at least this many vectors (and more than the target holds) writes them with the vector
-# index dropped and builds it once at the end: on PostgreSQL ~20x faster than row by row.
-BULK_VECTORS = 10_000
 
 
 @dataclass(slots=True)
@@ -51,10 +49,8 @@ def copy_store(
     counts = source.embedding_models()
     models = list(counts)
     incoming = sum(counts.values())
-    if incoming >= BULK_VECTORS and incoming > sum(target.embedding_models().values()):
-        with target.bulk_vectors():
-            return _copy_all(source, target, batch_size, on_batch, models, summary)
-    return _copy_all(source, target, batch_size, on_batch, models, summary)
+    with loading(target, incoming, sum(target.embedding_models().values())):
+        return _copy_all(source, target, batch_size, on_batch, models, summary)
 
 
 def _copy_all(
@@ -90,10 +86,13 @@ def _copy_batch(source: Store, target: Store, papers: list[Paper], models: Seque
     keys = source.identity_keys(ids)
     vectors = {model: source.embeddings(model, ids) for model in models}
     with target.transaction():
+        target.insert_papers(todo)  # with the source's keys: merges made there stay made
+        target.add_keys(
+            [(p.id or "", f"title:{fingerprint(p.title)}", p.year) for p in todo]  # as an insert of the paper does
+            + [(p.id or "", key, year) for p in todo for key, year in keys.get(p.id or "", [])]
+        )
         for paper in todo:
             pid = paper.id or ""
-            target.insert_paper(paper, fingerprint(paper.title))
-            target.add_identity_keys(pid, keys.get(pid, []))
             for snapshot in source.citation_snapshots(pid):
                 summary.snapshots += target.add_citation_snapshot(pid, snapshot.count, snapshot.extra)
             for signal in source.signals(pid):
