@@ -27,8 +27,11 @@ CREATE_HNSW = (
     "CREATE INDEX IF NOT EXISTS embeddings_hnsw ON embeddings "
     "USING hnsw ((vector::vector(384)) vector_cosine_ops) WHERE dimensions = 384"
 )
-# Building the graph in memory is many times faster than spilling it: 1M vectors need about 2 GB.
-BUILD_MEMORY = "2GB"
+# Building the graph in memory is many times faster than spilling it to disk. pgvector holds a 384-d
+# vector and its neighbour lists in about 2.3 kB, so a build asks for what the rows need (PostgreSQL
+# takes memory as the graph grows, not all at once), within these bounds.
+BUILD_BYTES_PER_VECTOR = 3_000
+BUILD_MEMORY_MB = (64, 16_384)
 
 
 def to_text(vector: np.ndarray) -> str:
@@ -99,7 +102,10 @@ class VectorsMixin:
         with self.transaction():  # the write lock: two processes opening at once build it once
             if self._rows("SELECT to_regclass('embeddings_hnsw') IS NOT NULL")[0][0]:
                 return
-            self._run(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+            rows = int(self._rows("SELECT count(*) FROM embeddings WHERE dimensions = %s", (INDEXED_DIMENSIONS,))[0][0])
+            low, high = BUILD_MEMORY_MB
+            memory_mb = min(high, max(low, rows * BUILD_BYTES_PER_VECTOR // 2**20))
+            self._run(f"SET LOCAL maintenance_work_mem = '{memory_mb:d}MB'")
             self._run(CREATE_HNSW)
             # Fresh statistics: right after a bulk load the planner still thinks the table small,
             # sorts every row instead of walking the new index (850 ms instead of 11 at 100k).
