@@ -29,8 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     store = open_store(fresh_postgres("paperradar_bulk_vectors"))
     with store.transaction():
-        for i in range(args.papers):
-            store.insert_paper(Paper(title=f"paper {i}", id=f"b{i}"), fingerprint(f"paper {i}"))
+        store.insert_papers([Paper(title=f"paper {i}", id=f"b{i}") for i in range(args.papers)])
+        store.add_keys([(f"b{i}", f"title:{fingerprint(f'paper {i}')}", None) for i in range(args.papers)])
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(args.papers, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)

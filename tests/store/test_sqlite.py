@@ -37,7 +37,7 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
 def test_writes_need_a_transaction(tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
     with pytest.raises(StoreError, match=r"inside store\.transaction"):
-        store.insert_paper(Paper(title="x", id="p1"), "x")
+        store.insert_papers([Paper(title="x", id="p1")])
     store.close()
 
 

@@ -63,10 +63,6 @@ class PaperStore(Protocol):
         """Stored papers sharing any identity key with a record, strongest keys first."""
         ...
 
-    def insert_paper(self, paper: Paper, title_fingerprint: str) -> Paper:
-        """Store a new paper; returns it with its public id set."""
-        ...
-
     def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
         """Overwrite a stored paper's fields with `paper` (same public id) and add its identity keys."""
         ...

@@ -3,11 +3,13 @@ per record (import went from ~500 to thousands of papers a second)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
 import psycopg
 
+from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Paper
 from paperradar.store.batches import unique_keys, unique_snapshots
 from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
@@ -21,6 +23,8 @@ class PaperBatchesMixin:
     _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     _cursor: Callable[[], AbstractContextManager[psycopg.Cursor]]  # PostgresStore's: the transaction's cursor
+
+    _local: threading.local  # PostgresStore's: `conn` is set inside a transaction
 
     def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
         found: dict[str, list[tuple[int, Paper]]] = {}
@@ -43,6 +47,8 @@ class PaperBatchesMixin:
     def insert_papers(self, papers: Sequence[Paper]) -> None:
         if any(paper.id is None for paper in papers):
             raise ValueError("insert_papers needs public ids")
+        if getattr(self._local, "conn", None) is None:
+            raise StoreError("insert_papers must run inside store.transaction()")
         with self._cursor() as cursor, cursor.copy(f"COPY papers ({COLUMNS}) FROM STDIN") as copy:
             for paper in papers:  # COPY: one stream for the batch, no statement per paper
                 copy.write_row(to_values(paper))

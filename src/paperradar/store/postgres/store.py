@@ -148,16 +148,6 @@ class PostgresStore(
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
 
-    def insert_paper(self, paper: Paper, title_fingerprint: str) -> Paper:
-        if paper.id is None:
-            raise ValueError("insert_paper needs a public id")
-        if getattr(self._local, "conn", None) is None:
-            raise StoreError("insert_paper must run inside store.transaction()")
-        marks = ", ".join(["%s"] * 17)
-        (pk,) = self._rows(f"INSERT INTO papers ({COLUMNS}) VALUES ({marks}) RETURNING pk", to_values(paper))[0]
-        self._add_keys(pk, paper, title_fingerprint)
-        return paper
-
     def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
         values = to_values(paper)
         assignments = ", ".join(f"{name.strip()} = %s" for name in COLUMNS.split(",")[1:])

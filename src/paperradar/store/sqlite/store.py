@@ -146,22 +146,6 @@ class SQLiteStore(
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
 
-    def insert_paper(self, paper: Paper, title_fingerprint: str) -> Paper:
-        if paper.id is None:
-            raise ValueError("insert_paper needs a public id")
-        now = _now()
-        conn = self._conn()
-        cursor = conn.execute(
-            f"INSERT INTO papers ({COLUMNS}, created_at, updated_at) VALUES ({','.join('?' * 19)})",
-            (*to_values(paper), now, now),
-        )
-        self._add_keys(cursor.lastrowid, paper, title_fingerprint)
-        pending = getattr(self._local, "unindexed", None)
-        if pending is None or not conn.in_transaction:
-            raise StoreError("insert_paper must run inside store.transaction()")
-        pending.append(cursor.lastrowid)
-        return paper
-
     def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
         self._index_new()  # the update trigger removes the old text from the index: it must be there
         values = to_values(paper)
