@@ -45,11 +45,11 @@ class _Batch:
 
     by_key: dict[str, list[tuple[int, str]]]  # key -> (order, paper id), oldest first
     papers: dict[str, Paper]  # the current version of every paper the batch has seen
+    orders: dict[str, int]  # paper id -> the order it was added in
     taken: set[str]  # public ids in use, stored or made by this batch
     new: dict[str, None] = field(default_factory=dict)  # ids made by this batch, in order
     changed: dict[str, None] = field(default_factory=dict)  # stored papers changed, in order
-    keys: list[tuple[str, str, int | None]] = field(default_factory=list)
-    orders: dict[str, int] = field(default_factory=dict)
+    keys: list[tuple[str, str, int | None]] = field(default_factory=list)  # (paper id, key, year) to write
 
     def candidates(self, keys: list[str]) -> list[Candidate]:
         return [
@@ -73,9 +73,9 @@ def merge_batch(store: Store, records: Sequence[Paper]) -> list[Outcome]:
     batch = _Batch(
         by_key={key: [(order, paper.id or "") for order, paper in entries] for key, entries in found.items()},
         papers={paper.id or "": paper for entries in found.values() for _, paper in entries},
+        orders={paper.id or "": order for entries in found.values() for order, paper in entries},
         taken=store.taken_ids(wanted),
     )
-    batch.orders = {paper.id or "": order for entries in found.values() for order, paper in entries}
     outcomes: list[Outcome] = []
     for record, key, want in zip(records, prints, wanted, strict=True):
         existing = choose(batch.candidates(identity_keys(record.arxiv_id, record.doi, key)), record)
