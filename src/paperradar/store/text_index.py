@@ -26,6 +26,8 @@ from pathlib import Path
 import tantivy
 
 WRITER_HEAP = 64_000_000
+# Hits fetched beyond the limit, so that papers tied at the cut are chosen by key, not by position.
+TIE_MARGIN = 10
 _STATE = "paperradar-state.json"
 
 
@@ -125,8 +127,14 @@ class TextIndex:
         with self._lock:
             query = self._index.parse_query(" ".join(pieces), ["text"])
             searcher = self._index.searcher()
-            hits = searcher.search(query, limit, count=False).hits
-            return [(searcher.doc(address)["pk"][0], float(score)) for score, address in hits]
+            hits = searcher.search(query, limit + TIE_MARGIN, count=False).hits
+            pks = searcher.fast_field_values("pk", [address for _, address in hits])
+        # Equal scores are common (short texts, one query word); tantivy orders them by where the
+        # documents sit in its segments, which differs between two builds of the same papers. By
+        # paper key they come out the same from any build (a copied database ranks alike).
+        ranked = sorted(((int(pk), float(score)) for (score, _), pk in zip(hits, pks, strict=True)),
+                        key=lambda hit: (-hit[1], hit[0]))  # fmt: skip
+        return ranked[:limit]
 
     def __len__(self) -> int:
         with self._lock:
