@@ -72,6 +72,7 @@ class PostgresStore(
         self._index_home = index_home
         self._text_index: TextIndex | None = None
         self._text_index_lock = threading.Lock()
+        self._graph_models: set[str] = set()
         conninfo = make_conninfo(url, connect_timeout=10, application_name="paperradar")
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, configure=_configure, open=False
