@@ -15,6 +15,7 @@ server's memory. Baselines in the same run: a brute-force numpy scan over the sa
 
     nice -n 10 .venv/bin/python bench/scale.py --backend sqlite --papers 100000 --dir /work/scale
     nice -n 10 .venv/bin/python bench/scale.py --backend postgres --papers 100000 --dir /work/scale
+    nice -n 10 .venv/bin/python bench/scale.py --backend postgres --papers 1000000 --keep  # then --search-only
 """
 
 from __future__ import annotations
@@ -181,12 +182,13 @@ def reuse(args: argparse.Namespace, figures: dict) -> tuple[str, np.ndarray, lis
     )
     library = Library.open(load_settings(database_url=url, embedder="hashing", home=str(args.dir / "home")))
     store = library.store
-    t0 = time.perf_counter()
-    store.rebuild_text_index()
-    figures["text_index_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    store.rebuild_vector_index(EMBEDDER.name, 384)
-    figures["vector_index_s"] = time.perf_counter() - t0
+    if not args.search_only:
+        t0 = time.perf_counter()
+        store.rebuild_text_index()
+        figures["text_index_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        store.rebuild_vector_index(EMBEDDER.name, 384)
+        figures["vector_index_s"] = time.perf_counter() - t0
     ids = [paper.id or "" for paper in store.iter_papers(5000)]
     found: dict[str, np.ndarray] = {}
     for start in range(0, len(ids), 5000):
@@ -204,13 +206,16 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/work/scale"))
     parser.add_argument("--keep", action="store_true", help="keep the database (default: drop it at the end)")
     parser.add_argument("--reuse", action="store_true", help="search the database a --keep run left (indexes rebuilt)")
+    parser.add_argument("--search-only", action="store_true", help="search a kept database as it is")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     figures: dict[str, object] = {"backend": args.backend, "papers": args.papers, "day": date.today().isoformat()}
+    if args.search_only:
+        figures["search_only"] = True
     started = time.perf_counter()
     model = Model()
     figures["model_s"] = time.perf_counter() - started
-    if args.reuse:
+    if args.reuse or args.search_only:
         url, all_vectors, ids = reuse(args, figures)
     else:
         url, all_vectors, ids = build(args, model, figures)
@@ -267,7 +272,7 @@ def main() -> None:
         samples.setdefault("baseline: numpy brute-force scan (semantic)", []).append(time.perf_counter() - t0)
     figures["search_ms"] = {k: percentiles(v) for k, v in samples.items()}
     report(figures, args.dir)
-    if not args.keep and args.backend == "postgres":
+    if not (args.keep or args.reuse or args.search_only) and args.backend == "postgres":
         with psycopg.connect(f"{ADMIN}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS paperradar_scale_{args.papers}")
 
@@ -275,7 +280,8 @@ def main() -> None:
 def report(figures: dict, folder: Path) -> None:
     earlier = sorted(folder.glob(f"scale-{figures['backend']}-*.json"))
     smaller = [json.loads(p.read_text()) for p in earlier if json.loads(p.read_text())["papers"] < figures["papers"]]
-    (folder / f"scale-{figures['backend']}-{figures['papers']}.json").write_text(json.dumps(figures, indent=1))
+    suffix = "-search" if figures.get("search_only") else ""  # a search-only run keeps the build's figures
+    (folder / f"scale-{figures['backend']}-{figures['papers']}{suffix}.json").write_text(json.dumps(figures, indent=1))
     base = smaller[-1] if smaller else None
     print(f"{figures['backend']}, {figures['papers']:,} synthetic papers ({figures['day']})")
     keys = ("model_s", "generate_s", "import_s", "import_per_s", "vector_write_s", "text_index_s", "vector_index_s",
