@@ -175,3 +175,26 @@ def test_a_read_only_database_such_as_a_replica_serves_searches_and_a_behind_one
     with pytest.raises(StoreError, match=r"read-only and lacks migrations 0001_schema\.sql") as caught:
         open_store(behind + read_only)
     assert "primary" in (caught.value.hint or "")
+
+
+def test_a_first_embedding_loads_in_bulk_and_a_small_one_keeps_the_index(store, postgres_url, monkeypatch):
+    from paperradar.ingest import embedding
+
+    with store.transaction():
+        for i in range(40):
+            upsert(store, Paper(title=f"{TOPICS[i % 5]} study {i}", abstract=f"On {TOPICS[i % 5]}, method {i}."))
+    monkeypatch.setattr(embedding, "BULK_VECTORS", 10)
+    seen: list[bool] = []
+    embedder = HashingEmbedder()
+    embed_pending(store, embedder, batch=8, on_batch=lambda _: seen.append(_has_hnsw(postgres_url)))
+    assert seen and not any(seen), "40 vectors where none were: written with the index dropped"
+    assert _has_hnsw(postgres_url), "and the index built at the end"
+    with store.transaction():
+        for i in range(12):  # more than BULK_VECTORS, fewer than the 40 there are: upkeep the index
+            upsert(store, Paper(title=f"later study {i}", abstract=f"A later method {i}."))
+    seen.clear()
+    embed_pending(store, embedder, batch=8, on_batch=lambda _: seen.append(_has_hnsw(postgres_url)))
+    assert seen and all(seen)
+    monkeypatch.setattr(vectors, "SMALL_INDEX", 0)  # walk the graph: every vector is in it
+    vector = embedder.embed(["later study 3. A later method 3."])[0]
+    assert store.papers([store.nearest(embedder.name, vector, 1)[0][0]])[0].title == "later study 3"
