@@ -30,6 +30,14 @@ def identity_keys(arxiv_id: str | None, doi: str | None, title_fingerprint: str)
     return keys
 
 
+def written_keys(paper: Paper, title_fingerprint: str) -> list[tuple[str, str, int | None]]:
+    """(paper id, key, year) rows a write of the paper adds: the title key of the record that wrote
+    it (with the paper's year, as titles identify papers only within a year), its arXiv id and DOI."""
+    pid = paper.id or ""
+    strong = identity_keys(paper.arxiv_id, paper.doi, title_fingerprint)[:-1]
+    return [(pid, f"title:{title_fingerprint}", paper.year)] + [(pid, key, None) for key in strong]
+
+
 @dataclass(slots=True)
 class Outcome:
     """What became of one record: the stored paper, whether it is new, whether anything changed."""
@@ -90,12 +98,10 @@ def merge_batch(store: Store, records: Sequence[Paper]) -> list[Outcome]:
             new, changed = False, paper != existing
             if changed and paper.id not in batch.new:
                 batch.changed[paper.id or ""] = None
-        if changed:  # as a write of the paper does: the record's title key, and the paper's arXiv id and DOI
-            pid = paper.id or ""
-            batch.papers[pid] = paper
-            batch.know(pid, f"title:{key}", paper.year)
-            for strong in identity_keys(paper.arxiv_id, paper.doi, key)[:-1]:
-                batch.know(pid, strong, None)
+        if changed:
+            batch.papers[paper.id or ""] = paper
+            for row in written_keys(paper, key):
+                batch.know(*row)
         outcomes.append(Outcome(paper, new, changed))
 
     store.insert_papers([batch.papers[pid] for pid in batch.new])

@@ -63,10 +63,6 @@ class PaperStore(Protocol):
         """Stored papers sharing any identity key with a record, strongest keys first."""
         ...
 
-    def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
-        """Overwrite a stored paper's fields with `paper` (same public id) and add its identity keys."""
-        ...
-
     # -- the same, a batch at a time (an import's 2,000 records in a few statements, not 10,000) --
     def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
         """For each identity key ('arxiv:...', 'doi:...', 'title:...') that stored papers have, those
@@ -96,10 +92,6 @@ class PaperStore(Protocol):
 
     def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
         """Every identity key ('arxiv:...', 'doi:...', 'title:...') with its year, of each of these papers."""
-        ...
-
-    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
-        """Make a stored paper known by these (key, year) pairs too (copying a database keeps merges)."""
         ...
 
     def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:

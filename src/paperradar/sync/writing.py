@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from paperradar.ingest.batch import written_keys
 from paperradar.ingest.importer import upsert
 from paperradar.models import Paper, fingerprint
 from paperradar.sources.base import BadRecord, Record
@@ -44,7 +45,8 @@ def write_records(
         if not new and authoritative and paper.arxiv_id and paper.arxiv_id == record.arxiv_id:
             fresh = refresh_from_arxiv(paper, record)
             if fresh != paper:
-                store.update_paper(fresh, fingerprint(fresh.title))
+                store.update_papers([fresh])
+                store.add_keys(written_keys(fresh, fingerprint(fresh.title)))
                 paper, changed = fresh, True
         summary.added += new
         summary.updated += changed and not new

@@ -23,7 +23,7 @@ from paperradar.store.postgres.filters import where
 from paperradar.store.postgres.lexical import LexicalMixin
 from paperradar.store.postgres.live import LiveSourcesMixin
 from paperradar.store.postgres.migrate import apply_migrations, read_only
-from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
+from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
 from paperradar.store.text_index import TextIndex
@@ -149,29 +149,6 @@ class PostgresStore(
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
 
-    def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
-        values = to_values(paper)
-        assignments = ", ".join(f"{name.strip()} = %s" for name in COLUMNS.split(",")[1:])
-        rows = self._rows(
-            f"UPDATE papers SET {assignments}, updated_at = now() WHERE id = %s RETURNING pk", (*values[1:], paper.id)
-        )
-        if not rows:
-            raise StoreError(f"paper {paper.id} vanished during an update")
-        self._add_keys(rows[0][0], paper, title_fingerprint)
-
-    def _add_keys(self, pk: int, paper: Paper, title_fingerprint: str) -> None:
-        keys = [f"title:{title_fingerprint}"]
-        years: list[int | None] = [paper.year]
-        for key in (f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else None, f"doi:{paper.doi}" if paper.doi else None):
-            if key:
-                keys.append(key)
-                years.append(None)
-        self._run(
-            "INSERT INTO identities (key, paper_pk, year) SELECT k, %s, y FROM unnest(%s::text[], %s::integer[]) "
-            "AS t (k, y) ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
-            (pk, keys, years),
-        )
-
     def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
         found: dict[str, list[tuple[str, int | None]]] = {}
         rows = self._rows(
@@ -182,16 +159,6 @@ class PostgresStore(
         for pid, key, year in rows:
             found.setdefault(pid, []).append((key, year))
         return found
-
-    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
-        if not keys:
-            return
-        self._run(
-            "INSERT INTO identities (key, paper_pk, year) SELECT t.k, p.pk, t.y FROM papers p, "
-            "unnest(%s::text[], %s::integer[]) AS t (k, y) WHERE p.id = %s "
-            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
-            ([k for k, _ in keys], [y for _, y in keys], paper_id),
-        )
 
     # -- reads --------------------------------------------------------------------
     def papers(self, ids: Sequence[str]) -> list[Paper]:

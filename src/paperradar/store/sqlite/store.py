@@ -21,7 +21,7 @@ from paperradar.store.sqlite.filters import where
 from paperradar.store.sqlite.lexical import LexicalMixin
 from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
-from paperradar.store.sqlite.rows import COLUMNS, to_paper, to_values
+from paperradar.store.sqlite.rows import COLUMNS, to_paper
 from paperradar.store.sqlite.vectors import VectorsMixin
 from paperradar.store.text_index import TextIndex
 from paperradar.store.vector_index import VectorIndex
@@ -146,31 +146,6 @@ class SQLiteStore(
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
 
-    def update_paper(self, paper: Paper, title_fingerprint: str) -> None:
-        self._index_new()  # the update trigger removes the old text from the index: it must be there
-        values = to_values(paper)
-        assignments = ", ".join(f"{name.strip()} = ?" for name in COLUMNS.split(",")[1:])
-        conn = self._conn()
-        row = conn.execute(
-            f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ? RETURNING pk",
-            (*values[1:], _now(), paper.id),
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"paper {paper.id} vanished during an update")
-        self._add_keys(row[0], paper, title_fingerprint)
-
-    def _add_keys(self, pk: int, paper: Paper, title_fingerprint: str) -> None:
-        keys = [(f"title:{title_fingerprint}", pk, paper.year)]
-        if paper.arxiv_id:
-            keys.append((f"arxiv:{paper.arxiv_id}", pk, None))
-        if paper.doi:
-            keys.append((f"doi:{paper.doi}", pk, None))
-        self._conn().executemany(
-            "INSERT INTO identities (key, paper_pk, year) VALUES (?, ?, ?) "
-            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
-            keys,
-        )
-
     def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
         found: dict[str, list[tuple[str, int | None]]] = {}
         unique = list(dict.fromkeys(paper_ids))
@@ -184,13 +159,6 @@ class SQLiteStore(
             for pid, key, year in rows:
                 found.setdefault(pid, []).append((key, year))
         return found
-
-    def add_identity_keys(self, paper_id: str, keys: Sequence[tuple[str, int | None]]) -> None:
-        self._conn().executemany(
-            "INSERT INTO identities (key, paper_pk, year) SELECT ?, pk, ? FROM papers WHERE id = ? "
-            "ON CONFLICT (key, paper_pk) DO UPDATE SET year = COALESCE(identities.year, excluded.year)",
-            [(key, year, paper_id) for key, year in keys],
-        )
 
     # -- reads --------------------------------------------------------------------
     def papers(self, ids: Sequence[str]) -> list[Paper]:
