@@ -27,21 +27,24 @@ SOURCES = {
 }
 
 
-def database_url(name: str) -> str:
-    return f"sqlite:///{CACHE / (name + '.db')}"
+def database_url(name: str, embedder: str = "minilm") -> str:
+    """The cached database of a corpus: MiniLM's under the corpus name, another embedder's beside it."""
+    suffix = "" if embedder == "minilm" else f"-{embedder}"
+    return f"sqlite:///{CACHE / (name + suffix + '.db')}"
 
 
-def open_corpus(name: str) -> Library:
-    """The corpus as a Library with MiniLM vectors for every paper (imported and embedded if needed)."""
+def open_corpus(name: str, embedder: str = "minilm") -> Library:
+    """The corpus as a Library with the embedder's vectors for every paper (imported and embedded if needed)."""
     if not SOURCES[name].exists():
         sys.exit(f"{SOURCES[name]} not found (the reference data lives in ../shared)")
     CACHE.mkdir(parents=True, exist_ok=True)
-    library = Library.open(load_settings(database_url=database_url(name), embedder="minilm"))
+    library = Library.open(load_settings(database_url=database_url(name, embedder), embedder=embedder))
     if library.store.count() == 0:
-        print(f"[{name}] importing {SOURCES[name].name} …", file=sys.stderr)
+        print(f"[{name}] importing {SOURCES[name].name} (once; cached) …", file=sys.stderr)
         library.import_sources(library.sources([SOURCES[name]]))
     if library.pending_embeddings():
-        print(f"[{name}] embedding {library.pending_embeddings():,} papers (once; cached) …", file=sys.stderr)
+        print(f"[{name}] embedding {library.pending_embeddings():,} papers with {embedder} (once; cached) …",
+              file=sys.stderr)  # fmt: skip
         library.embed_pending()
     return library
 

@@ -32,7 +32,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CACHE, SOURCES, database_url, read_queries
+from corpora import CACHE, database_url, open_corpus, read_queries
 from paperradar.service import Library
 from paperradar.settings import load_settings
 from paperradar.web.app import create_app
@@ -46,24 +46,11 @@ LOADED = [FLOOR, "daily", "search lexical", "search hybrid", "paper (with simila
 
 def open_pages_corpus() -> tuple[Library, str, str]:
     """The corpus as (library, database url, embedder name): MiniLM if bench/corpora.py built it, else hashing."""
-    minilm = CACHE / f"{CORPUS}.db"
-    if minilm.exists():
-        url, embedder = database_url(CORPUS), "minilm"
-    else:
-        url, embedder = f"sqlite:///{CACHE / (CORPUS + '-hashing.db')}", "hashing"
-    if not SOURCES[CORPUS].exists():
-        sys.exit(f"{SOURCES[CORPUS]} not found (the reference data lives in ../shared)")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    library = Library.open(load_settings(database_url=url, embedder=embedder))
-    if library.store.count() == 0:
-        print(f"importing {SOURCES[CORPUS].name} (once; cached) …", file=sys.stderr)
-        library.import_sources(library.sources([SOURCES[CORPUS]]))
-    if library.pending_embeddings():
-        print(f"embedding {library.pending_embeddings():,} papers with {embedder} (once; cached) …", file=sys.stderr)
-        library.embed_pending()
+    embedder = "minilm" if (CACHE / f"{CORPUS}.db").exists() else "hashing"
+    library = open_corpus(CORPUS, embedder)
     library.store.sync_text_index()
     library.store.sync_vector_index(library.embedder.name, library.embedder.dimensions)
-    return library, url, embedder
+    return library, database_url(CORPUS, embedder), embedder
 
 
 def page_types(library: Library, samples: int) -> dict[str, list[str]]:
