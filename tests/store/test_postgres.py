@@ -46,6 +46,9 @@ def test_the_hnsw_walk_honours_filters_and_exclusions(store, monkeypatch):
     papers = store.papers([pid for pid, _ in walked])
     assert len(papers) == 10 and all(2018 <= p.year <= 2019 and p.code_url for p in papers)
     assert walked[0][1] == pytest.approx(exact[0][1])  # the same best score (near-twins tie on it)
+    # The walk goes on in relaxed order; the store sorts what it found, best first.
+    scores = [score for _, score in store.nearest(embedder.name, vector, 40, Filters(year_from=2023))]
+    assert len(scores) == 40 and scores == sorted(scores, reverse=True)
     best = store.nearest(embedder.name, vector, 1)[0][0]
     assert best not in [pid for pid, _ in store.nearest(embedder.name, vector, 50, exclude=[best])]
 

@@ -47,9 +47,9 @@ def redacted(url: str) -> str:
 
 def _configure(conn: psycopg.Connection) -> None:
     # Session settings for every pooled connection: a wider HNSW walk, and (pgvector >= 0.8) walking
-    # on when filters or exclusions drop candidates, in exact distance order.
+    # on when filters or exclusions drop candidates, in relaxed order (the store sorts what it finds).
     conn.execute(f"SET hnsw.ef_search = {EF_SEARCH:d}")
-    conn.execute("SET hnsw.iterative_scan = strict_order")
+    conn.execute("SET hnsw.iterative_scan = relaxed_order")
 
 
 class PostgresStore(
