@@ -106,7 +106,7 @@ class VectorsMixin:
         row = (
             self._conn()
             .execute(
-                "SELECT e.vector FROM embeddings e JOIN papers p ON p.pk = e.paper_pk WHERE p.id = ? AND e.model = ?",
+                "SELECT e.vector FROM papers p CROSS JOIN embeddings e ON e.paper_pk = p.pk WHERE p.id = ? AND e.model = ?",
                 (paper_id, model),
             )
             .fetchone()
@@ -120,8 +120,11 @@ class VectorsMixin:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
+            # CROSS JOIN keeps SQLite's join order: papers by id, then each one's vector. Left to
+            # choose, from ~50 ids on it walked every vector of the model instead (1M vectors: 1.9 s
+            # for 500 ids instead of milliseconds; the database has no statistics to tell it better).
             rows = self._conn().execute(
-                f"SELECT p.id, e.vector FROM embeddings e JOIN papers p ON p.pk = e.paper_pk "
+                f"SELECT p.id, e.vector FROM papers p CROSS JOIN embeddings e ON e.paper_pk = p.pk "
                 f"WHERE e.model = ? AND p.id IN ({marks})",
                 (model, *chunk),
             )
