@@ -132,7 +132,6 @@ def test_vectors_round_trip_as_little_endian_float32():
         sqlite_vectors.from_blob(sqlite_vectors.to_blob(vector), dimensions=3)
 
 
-
 class _Recording:
     """A store connection that keeps each statement with its parameters, as SQLite plans them."""
 
@@ -165,4 +164,3 @@ def test_reading_many_papers_vectors_looks_each_one_up_instead_of_walking_them_a
     assert all(np.array_equal(found[pid], store.embedding(embedder.name, pid)) for pid in ids[:5])
     plan = _plan_of(store, monkeypatch, lambda: store.embeddings(embedder.name, ids), "e.vector")
     assert plan.startswith("SEARCH p USING COVERING INDEX") and "embeddings_model_seq" not in plan, plan
-

@@ -106,7 +106,8 @@ class VectorsMixin:
         row = (
             self._conn()
             .execute(
-                "SELECT e.vector FROM papers p CROSS JOIN embeddings e ON e.paper_pk = p.pk WHERE p.id = ? AND e.model = ?",
+                "SELECT e.vector FROM papers p CROSS JOIN embeddings e ON e.paper_pk = p.pk "
+                "WHERE p.id = ? AND e.model = ?",
                 (paper_id, model),
             )
             .fetchone()
