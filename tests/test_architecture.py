@@ -42,7 +42,11 @@ ALLOWED = {
     "data": set(),
     "__init__": set(),
     "__main__": {"cli"},
+    "clock": set(),
 }
+for _uses in ALLOWED.values():  # the one clock is a leaf every part may read (clock.py says why)
+    if _uses is not ALLOWED["clock"]:
+        _uses.add("clock")
 
 
 def _part(path: Path) -> str:

@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, PrivateAttr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from paperradar.clock import Clock, parse_start
 from paperradar.errors import ConfigError
 
 
@@ -55,7 +56,14 @@ class Settings(BaseSettings):
         pattern=r"^(auto|bf16|fp32)$",
         description="Model precision: auto (bf16 where the CPU has native bf16, else fp32), bf16 or fp32.",
     )
+    _clock: Clock | None = PrivateAttr(default=None)
     config: Path | None = Field(default=None, description="A TOML file of settings (keys as here, lower case).")
+    clock_start: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d)?)?$",
+        description="Start the clock at this UTC instant (2026-06-02 or 2026-06-02T06:00Z) and run it forward "
+        "from there, for simulations and replays. Unset: the system clock. Every date is a UTC date.",
+    )
 
     # -- live sources (docs/sources.md) -------------------------------------------------------------
     contact_email: str | None = Field(
@@ -182,6 +190,13 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def clock(self) -> Clock:
+        """The clock every part of this process reads (one instance per Settings object)."""
+        if self._clock is None:
+            self._clock = Clock(parse_start(self.clock_start))
+        return self._clock
 
     @property
     def database(self) -> str:
