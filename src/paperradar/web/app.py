@@ -20,7 +20,8 @@ from paperradar.errors import InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings, load_settings
-from paperradar.web import api, auth, csrf, daily, me, me_api, pages, subscriptions
+from paperradar.web import api, api_docs, auth, csrf, daily, me, me_api, pages, subscriptions
+from paperradar.web.blank_fields import BlankFieldsMiddleware
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -46,13 +47,15 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         version=__version__,
         description="Search, rank and follow AI research papers. Every page's data is here as JSON.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves the API browser from the package, not a CDN
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
     )
     app.state.library = library or Library.open(settings)
     app.state.settings = settings
     app.include_router(api.router)
+    app.include_router(api_docs.router)
+    api_docs.mount_assets(app)
     app.include_router(daily.api)
     app.include_router(pages.router)
     app.include_router(daily.pages)
@@ -61,6 +64,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(me.pages)
     app.include_router(me_api.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BlankFieldsMiddleware)
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])
 
