@@ -52,3 +52,11 @@ def best_of(store: Store, years: BestOfRange, filters: Filters, limit: int, offs
     if per_year_to is not None:
         return store.by_citations_per_year(scoped, per_year_to, limit, offset)
     return store.by_citations(scoped, limit, offset)
+
+
+def undated_cited(store: Store, filters: Filters) -> int:
+    """How many papers with a citation count (and these filters) have no year: a bounded range
+    cannot hold them, so a list over one should say how many it leaves out."""
+    cited = replace(filters, year_from=None, year_to=None, min_citations=filters.min_citations or 0)
+    dated = replace(cited, year_from=-(10**6), year_to=10**6)
+    return store.count(cited) - store.count(dated)

@@ -20,7 +20,7 @@ from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.account import SavedSearch
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.rank import daily as feeds
-from paperradar.rank.best import BestOfRange, best_of
+from paperradar.rank.best import BestOfRange, best_of, undated_cited
 from paperradar.rank.bibtex import bibliography, bibtex
 from paperradar.rank.markdown import best_of_markdown
 from paperradar.rank.periods import Period
@@ -75,6 +75,7 @@ class Page:
     title: str = ""
     total: int | None = None  # how many there are in all, where that is known cheaply
     highlights: tuple[str, ...] = ()  # for search results: the query's words, for pages to mark
+    notes: tuple[str, ...] = ()  # what a reader should know of what the list leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,10 @@ class Library:
         if self._digests is None:
             self._digests = Digests(self)
         return self._digests
+
+    @property
+    def embedder_loaded(self) -> bool:
+        return self._embedder is not None
 
     @property
     def embedder(self) -> Embedder:
@@ -292,6 +297,17 @@ class Library:
             raise PaperNotFound(f"no paper with id {key[:100]!r}", hint="try `paperradar search`")
         return papers[0]
 
+    def paper_count(self) -> int:
+        return self.store.count()
+
+    def latest_complete_year(self) -> int | None:
+        """The newest year before this one that has papers: the nav's "Best of" year."""
+        return self.store.newest_year(before=self.settings.clock.today().year)
+
+    def added_on(self, ids: list[str]) -> dict[str, date]:
+        """The day each paper entered this database: what an undated paper's feed item is dated by."""
+        return self.store.added_on(ids)
+
     def bibtex(self, key: str) -> str:
         """A paper as a BibTeX entry, to cite it."""
         return bibtex(self.paper(key))
@@ -319,7 +335,14 @@ class Library:
         per_year = date.today().year if normalise == "age" else None
         ranking = best_of(self.store, years, filters or Filters(), limit, offset, per_year_to=per_year)
         title = years.title + (" (citations per year)" if per_year else "")
-        return Page(self._hydrate(ranking), offset, limit, title=title)
+        notes = ()
+        if years.since is not None or years.until is not None or per_year:
+            undated = undated_cited(self.store, filters or Filters())
+            if undated:
+                notes = (f"{undated:,} cited paper{'s' if undated > 1 else ''} with no known year "
+                         f"{'are' if undated > 1 else 'is'} left out: a range of years cannot place "
+                         f"{'them' if undated > 1 else 'it'} (the all-time list includes them).",)  # fmt: skip
+        return Page(self._hydrate(ranking), offset, limit, title=title, notes=notes)
 
     def best_markdown(self, page: Page) -> str:
         """A best-of page as Markdown, ranks continuing from its offset."""

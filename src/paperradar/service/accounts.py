@@ -55,6 +55,7 @@ class SignUp:
 
     message: str
     mail_sent: bool
+    user: User | None = None  # the account made (None when the address was taken): the page signs it in
 
 
 def check_email(email: str) -> str:
@@ -100,19 +101,28 @@ class Accounts:
         email, password = check_email(email), check_password(password)
         self._limit("signup-ip", ip, PER_IP)
         self._limit("signup-account", email, PER_ACCOUNT)  # each attempt on a taken address mails its owner
-        user = self.store.create_user(email, _hasher.hash(password), is_admin=False, verified=False, at=_now())
+        # Without mail no link can ever verify an address: the first account of such a server (its operator,
+        # as a rule) is taken at its word; later ones are verified by the operator (`paperradar users add`).
+        first_without_mail = not self.can_mail and not self.store.users()
+        user = self.store.create_user(email, _hasher.hash(password), is_admin=False, verified=first_without_mail,
+                                      at=_now())  # fmt: skip
         if user is None:  # taken: tell the owner by mail, and the visitor exactly what a new account hears
             sent = self._mail(email, "paperradar: you already have an account",
                               f"Someone (perhaps you) tried to sign up with this address.\n"
                               f"If you forgot your password, reset it here: {base_url}/forgot\n")  # fmt: skip
         else:
             sent = self._send_verification(user, base_url)
+        if first_without_mail and user is not None:
+            return SignUp("Your account is made and you are signed in. This server sends no email "
+                          "(PAPERRADAR_SMTP_URL is not set), so as its first account your address counts as "
+                          "verified.", False, user)  # fmt: skip
         if not self.can_mail:
-            return SignUp("If this email was not registered, the account is made: you can log in now. "
-                          "Verifying the email needs mail, which this server has not configured "
-                          "(PAPERRADAR_SMTP_URL).", False)  # fmt: skip
+            return SignUp("If this email was not registered, the account is made and you are signed in. This server "
+                          "sends no email (PAPERRADAR_SMTP_URL is not set), so the address cannot be verified by "
+                          "mail: the server's operator can verify it with `paperradar users add EMAIL`.",
+                          False, user)  # fmt: skip
         return SignUp("Check your inbox: we sent a link to verify the address (if it was registered already, "
-                      "the mail says so instead). You can log in meanwhile.", sent)  # fmt: skip
+                      "the mail says so instead). You are signed in meanwhile.", sent, user)  # fmt: skip
 
     def _send_verification(self, user: User, base_url: str) -> bool:
         token = self.signer.sign("verify", {"u": user.id, "e": user.email})

@@ -103,6 +103,14 @@ class PaperStore(Protocol):
         """The papers with these public ids, in the order asked; unknown ids are left out."""
         ...
 
+    def newest_year(self, before: int) -> int | None:
+        """The newest publication year below `before` that any paper has (an index lookup)."""
+        ...
+
+    def added_on(self, ids: Sequence[str]) -> dict[str, date]:
+        """The UTC day each paper entered this database (feeds date undated papers by it)."""
+        ...
+
     def resolve(self, key: str) -> str | None:
         """The public id for a public id, arXiv id (any version) or DOI."""
         ...

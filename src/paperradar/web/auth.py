@@ -59,7 +59,10 @@ def signup(request: Request, email: Email, password: Password) -> Response:
     except InputError as error:
         return _form(request, "signup.html", _status(error), error=str(error), email=email[:254],
                      can_mail=_accounts(request).can_mail)  # fmt: skip
-    return _form(request, "message.html", title="Account", message=said.message)
+    response = _form(request, "message.html", title="Account", message=said.message)
+    if said.user is not None:  # a new account starts signed in: no second form to fill in
+        start_session(request, response, said.user)
+    return response
 
 
 @router.get("/login")

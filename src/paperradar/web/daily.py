@@ -44,7 +44,8 @@ def _filters(category: str | None) -> Filters:
 def _render(request: Request, fmt: str, template: str, page: Page, context: dict[str, Any]) -> Response:
     if fmt != "html":
         base = str(request.base_url).rstrip("/")
-        return feed_response(fmt, page.title, str(request.url.remove_query_params("format")), base, page.hits)
+        page_url = str(request.url.remove_query_params("format"))
+        return feed_response(fmt, page.title, page_url, base, page.hits, _library(request))
     return templates.TemplateResponse(request, template, {"page": page, **context})
 
 
@@ -73,9 +74,13 @@ def _feed_page(request: Request, found: FeedPage, fmt: str, number: int, categor
 def home(request: Request, category: Category = None, page: PageNumber = 1, fmt: Format = "html") -> Response:
     size = request.app.state.settings.page_size
     found = _library(request).daily(limit=size, offset=(page - 1) * size, filters=_filters(category))
-    if found.period is None and not category:  # no listing dates (e.g. the demo corpus): newest papers instead
-        latest = _library(request).latest(limit=size, offset=(page - 1) * size)
-        return _render(request, fmt, "index.html", replace(latest, title="Latest papers"), {"number": page})
+    if found.period is None and not category:  # no listing dates (the seed papers alone): say what there is
+        library = _library(request)
+        if fmt != "html":  # a feed of the front page still has items: the newest papers
+            latest = library.latest(limit=size, offset=(page - 1) * size)
+            return _render(request, fmt, "index.html", replace(latest, title="Latest papers"), {"number": page})
+        context = {"papers": library.paper_count()}
+        return _render(request, fmt, "welcome.html", library.best(limit=10), context)
     return _feed_page(request, found, fmt, page, category)
 
 

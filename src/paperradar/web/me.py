@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import URL
 
 from paperradar.errors import InputError
 from paperradar.models import SearchMode
@@ -55,8 +56,10 @@ def library_page(request: Request, user: Signed, tag: Tag = None) -> Response:
 @pages.post("/library/save", dependencies=CSRF)
 def save(request: Request, user: Signed, paper_id: PaperKey, next: Next = "/library",
          tags: Annotated[str, Form(max_length=2000)] = "") -> Response:  # fmt: skip
-    _library(request).shelf.save(user, paper_id, tags=parse_tags(tags))
-    return see_other(back_to(next, "/library"))
+    paper = _library(request).shelf.save(user, paper_id, tags=parse_tags(tags))
+    # Back where the form was, scrolled to the card, which confirms the save and shows its tags.
+    page = URL(back_to(next, "/library")).include_query_params(saved=paper.id).replace(fragment=f"p-{paper.id}")
+    return see_other(str(page))
 
 
 @pages.post("/library/unsave", dependencies=CSRF)
@@ -123,7 +126,8 @@ def for_you_feed(request: Request, token: Annotated[str, Path(max_length=4096)])
     if user is None:
         return Response("this feed address is not valid (made anew on the account page?)", 404)
     page = library.recommendations(user.id, FOR_YOU)
-    return feed_response("rss", "Recommended for you", str(request.url), str(request.base_url).rstrip("/"), page.hits)
+    base = str(request.base_url).rstrip("/")
+    return feed_response("rss", "Recommended for you", str(request.url), base, page.hits, library)
 
 
 @pages.post("/searches", dependencies=CSRF)

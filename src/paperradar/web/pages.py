@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
@@ -31,7 +32,7 @@ def _page_size(request: Request) -> int:
 
 def _feed(request: Request, fmt: str, title: str, page: Page) -> Response:
     page_url = str(request.url.remove_query_params("format"))
-    return feed_response(fmt, title, page_url, str(request.base_url).rstrip("/"), page.hits)
+    return feed_response(fmt, title, page_url, str(request.base_url).rstrip("/"), page.hits, _library(request))
 
 
 @router.get("/latest")
@@ -135,3 +136,9 @@ def best(
 @router.get("/robots.txt", response_class=PlainTextResponse)
 def robots() -> str:
     return "User-agent: *\nDisallow: /api/\nDisallow: /subscribe\nDisallow: /unsubscribe\n"
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page links: the same icon, not a 404 on every page."""
+    return FileResponse(FilePath(__file__).parent / "static" / "favicon.svg", media_type="image/svg+xml")

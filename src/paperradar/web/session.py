@@ -24,8 +24,11 @@ class Marks:
 
     def __init__(self, request: Request, user: User) -> None:
         store = request.app.state.library.store
-        self.saved = {e.paper_id for e in store.shelf(user.id)}
+        entries = store.shelf(user.id)
+        self.saved = {e.paper_id for e in entries}
+        self.tags = {e.paper_id: e.tags for e in entries if e.tags}
         self.voted = store.voted(user.id, None)
+        self.just_saved = request.query_params.get("saved")  # the paper a save form came back from
 
 
 def user_marks(request: Request) -> Marks | None:

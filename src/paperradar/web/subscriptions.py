@@ -20,12 +20,16 @@ def _library(request: Request) -> Library:
     return request.app.state.library
 
 
-def _page(request: Request, heading: str, message: str, **extra: object) -> Response:
-    return templates.TemplateResponse(request, "subscription.html", {"heading": heading, "message": message, **extra})
+def _page(request: Request, heading: str, message: str, status: int = 200, **extra: object) -> Response:
+    context = {"heading": heading, "message": message, **extra}
+    return templates.TemplateResponse(request, "subscription.html", context, status_code=status)
 
 
 @router.post("/subscribe", dependencies=[Depends(require_csrf)])
 def subscribe(request: Request, email: Annotated[str, Form(max_length=320)]) -> Response:
+    if not request.app.state.settings.smtp_url:  # the pages offer no form then; an old tab or a script may still post
+        return _page(request, "No email here", "This instance sends no email, so it has no daily digest. "
+                     "Follow the daily page in a feed reader (RSS or Atom) instead.", status=503)  # fmt: skip
     ratelimit.check(request, "subscribe", request.app.state.settings.subscribe_rate_limit)
     _library(request).digests.subscribe(email)
     # The same answer for a new, a pending and an active address: the form tells no one who subscribed.

@@ -30,3 +30,6 @@ templates.env.filters["web_link"] = web_link
 templates.env.globals["inline"] = lambda part: Markup("")
 templates.env.globals["signed_in"] = current_user
 templates.env.globals["user_marks"] = user_marks
+# The nav's "Best of YEAR": the latest complete year the data has (none on an empty database).
+templates.env.globals["best_year"] = lambda request: request.app.state.library.latest_complete_year()
+templates.env.globals["sends_mail"] = lambda request: bool(request.app.state.settings.smtp_url)

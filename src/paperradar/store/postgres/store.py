@@ -168,6 +168,16 @@ class PostgresStore(
         found = {paper.id: paper for paper in map(to_paper, rows)}
         return [found[i] for i in ids if i in found]
 
+    def newest_year(self, before: int) -> int | None:
+        return self._rows("SELECT max(year) FROM papers WHERE year < %s", (before,))[0][0]
+
+    def added_on(self, ids: Sequence[str]) -> dict[str, date]:
+        rows = self._rows(
+            "SELECT id, (created_at AT TIME ZONE 'UTC')::date FROM papers WHERE id = ANY(%s)",
+            (list(dict.fromkeys(ids)),),
+        )
+        return dict(rows)
+
     def resolve(self, key: str) -> str | None:
         if rows := self._rows("SELECT id FROM papers WHERE id = %s", (key,)):
             return rows[0][0]

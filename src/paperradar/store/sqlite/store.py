@@ -174,6 +174,19 @@ class SQLiteStore(
                 found[paper.id] = paper  # type: ignore[index]
         return [found[i] for i in ids if i in found]
 
+    def newest_year(self, before: int) -> int | None:
+        return self._conn().execute("SELECT max(year) FROM papers WHERE year < ?", (before,)).fetchone()[0]
+
+    def added_on(self, ids: Sequence[str]) -> dict[str, date]:
+        found: dict[str, date] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, created in self._conn().execute(f"SELECT id, created_at FROM papers WHERE id IN ({marks})", chunk):
+                found[pid] = date.fromisoformat(created[:10])  # stored as UTC ISO time
+        return found
+
     def resolve(self, key: str) -> str | None:
         conn = self._conn()
         row = conn.execute("SELECT id FROM papers WHERE id = ?", (key,)).fetchone()
