@@ -72,7 +72,9 @@ def import_(
     embed: Annotated[bool, typer.Option(help="Embed new papers for semantic search now (--no-embed: later).")] = True,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import paper metadata files, merging records of the same paper. Re-importing adds nothing."""
+    """Import paper metadata files, merging records of the same paper. Re-importing adds nothing.
+
+    Exits 1 when any record was skipped as bad (the good ones are imported; --strict imports none)."""
     library = _library(ctx)
     sources = library.sources(paths, fmt)
     with import_progress(sources, enabled=not as_json) as on_progress:
@@ -84,6 +86,9 @@ def import_(
         render.import_summary(summary)
         if embedded and embedded.embedded:
             render.embed_summary(embedded)
+    if summary.skipped:  # bad input is an error even when the rest went in: scripts must notice
+        typer.echo(f"error: {summary.skipped:,} bad record(s) skipped; the others were imported", err=True)
+        sys.exit(1)
 
 
 def _embed(library: Library, quiet: bool):
@@ -192,11 +197,20 @@ def search(
 ) -> None:
     """Search papers by words and meaning (see docs/search.md)."""
     filters = _filters(year, year_from, year_to, category, venue, min_citations, has_code)
-    page = _library(ctx).search(query, limit=limit, filters=filters, mode=mode)
+    library = _library(ctx)
+    if mode != "lexical":
+        _say_model_loads(library, as_json)
+    page = library.search(query, limit=limit, filters=filters, mode=mode)
     if as_json:
         _print_json({"query": query, "mode": mode, "results": [hit.to_dict() for hit in page.hits]})
     else:
         render.hits(page.hits, empty=f"No papers match {query!r}.")
+
+
+def _say_model_loads(library: Library, quiet: bool) -> None:
+    """A command that needs the model waits for it to load (seconds, each run): say so rather than hang."""
+    if not quiet and library.has_embeddings() and not library.embedder_loaded:
+        typer.echo(f"loading the embedding model ({library.embedder_name()}); --mode lexical needs none ...", err=True)
 
 
 def _filters(year, year_from, year_to, category, venue, min_citations, has_code) -> Filters:
@@ -223,7 +237,10 @@ def similar(
     as_json: JsonFlag = False,
 ) -> None:
     """Papers most like one paper (by the meaning of title and abstract), best first."""
-    page = _library(ctx).similar(paper_id, limit=limit, focus=focus)
+    library = _library(ctx)
+    if focus:  # only a focus is embedded now; the papers' own vectors are stored
+        _say_model_loads(library, as_json)
+    page = library.similar(paper_id, limit=limit, focus=focus)
     if as_json:
         _print_json({"paper": paper_id, "results": [hit.to_dict() for hit in page.hits]})
     else:
@@ -246,7 +263,7 @@ def best(
     page = _library(ctx).best(year=year, since=since, until=until, limit=limit)
     if as_json:
         results = [{"rank": rank, **hit.to_dict()} for rank, hit in enumerate(page.hits, start=1)]
-        _print_json({"title": page.title, "results": results})
+        _print_json({"title": page.title, "results": results, "notes": list(page.notes)})
     elif fmt == "md":
         from paperradar.rank.markdown import best_of_markdown
 
@@ -314,6 +331,7 @@ def serve(
 
     given = {"host": host, "port": port, "web_workers": workers}
     settings = ctx.obj["settings"].model_copy(update={k: v for k, v in given.items() if v})
+    _check_port_free(settings.host, settings.port)
     typer.echo(
         f"paperradar on http://{settings.host}:{settings.port}/ (database {settings.database}, "
         f"{settings.web_workers} worker{'s' if settings.web_workers > 1 else ''})",
@@ -333,6 +351,23 @@ def serve(
         port=settings.port,
         log_level="warning",
     )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Say which port is taken and how to pick another, instead of uvicorn's bare `[Errno 98]`."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise PaperradarError(f"--host/--port: cannot listen on {host}:{port} ({exc.strerror})") from None
+            raise PaperradarError(
+                f"--port: {port} on {host} is in use (another paperradar serve, or another program)",
+                hint=f"pick another: paperradar serve --port {port + 1}, or PAPERRADAR_PORT={port + 1} make run",
+            ) from None
 
 
 app.add_typer(sync_app, name="sync")

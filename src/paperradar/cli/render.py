@@ -68,7 +68,11 @@ def best(page: Page) -> None:
     if not page.hits:
         out.print("No papers with citation counts in this range.")
     for rank, hit in enumerate(page.hits, start=page.offset + 1):
-        out.print(f"{rank:>3}. {escape(hit.paper.title)}  [dim]{escape(citation_line(hit.paper))}[/]")
+        # The id goes first and whole, so `paperradar show ID` / `similar ID` can follow from the list.
+        out.print(f"{rank:>3}. [cyan]{escape(hit.paper.id or '')}[/]  {escape(hit.paper.title)}  "
+                  f"[dim]{escape(citation_line(hit.paper))}[/]")  # fmt: skip
+    for note in page.notes:
+        err.print(f"[dim]note: {escape(note)}[/]")
 
 
 def paper(item: Paper, history: list[CitationCount]) -> None:
