@@ -35,8 +35,8 @@ from paperradar.settings import load_settings  # noqa: E402
 CORPUS = ROOT.parent / "shared" / "data" / "arxiv-daily-cs" / "papers.jsonl.gz"
 FIRST_DAY = date(2026, 6, 2)
 # Faults by day number (1-based); the rest of the days run clean.
-FAULTS = {2: ["503"], 4: ["timeout"], 8: ["truncated"], 11: ["smtp-defer"], 15: ["kill-sync"], 22: ["kill-digest"],
-          29: ["503", "truncated", "kill-digest"]}  # fmt: skip
+FAULTS = {2: ["503"], 4: ["timeout"], 8: ["truncated:1"], 11: ["smtp-defer"], 15: ["kill-sync:1"],
+          22: ["kill-digest"], 29: ["503", "truncated:1", "kill-digest"]}  # fmt: skip
 
 
 def floor(corpus: Corpus, database: str, workdir: Path, embedder: str) -> tuple[float, float]:
@@ -90,7 +90,8 @@ def main() -> None:
         loop = DailyLoop(urls["replay"], workdir, corpus, services, sink, port, options.subscribers,
                          personal=options.subscribers // 10, embedder=options.embedder)  # fmt: skip
         loop.prepare()
-        print("day         listed synced  sync_s embed_s digest_s mails exits  faults", flush=True)
+        header = "day         listed synced  sync_s (arxiv    hf citations) embed_s digest_s mails exits  faults"
+        print(header, flush=True)
         total = {"sync": 0.0, "embed": 0.0, "digest": 0.0}
         started = time.perf_counter()
         for number, day in enumerate(corpus.days, start=1):
@@ -101,7 +102,9 @@ def main() -> None:
             total["sync"] += report.sync_seconds
             total["embed"] += report.embed_seconds
             total["digest"] += report.digest_seconds
-            print(f"{day} {listed:6d} {report.synced:6d} {report.sync_seconds:7.1f} {report.embed_seconds:7.2f} "
+            jobs = report.job_seconds
+            print(f"{day} {listed:6d} {report.synced:6d} {report.sync_seconds:7.1f} ({jobs['arxiv']:5.1f} "
+                  f"{jobs['hf-daily']:5.1f} {jobs['citations']:9.1f}) {report.embed_seconds:7.2f} "
                   f"{report.digest_seconds:8.2f} {report.mails:5d} {','.join(map(str, report.exits)):6s} "
                   f"{' '.join(report.faults)}", flush=True)  # fmt: skip
         wall = time.perf_counter() - started

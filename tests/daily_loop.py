@@ -10,8 +10,10 @@ replayed services (daily_replay.py) and a real SMTP server, with faults on chose
 
 Fault names: "503", "timeout" (HF answers after the client's timeout), "truncated" (an OAI page cut half-way),
 "smtp-defer" (451 for one message), "kill-sync" (SIGKILL while arXiv is harvested), "kill-digest" (SIGKILL
-while the digest is sent, before the server accepts a mail). A killed worker is started again, as a
-supervisor would; nothing else is retried by the harness (the worker retries its own stopped jobs).
+while the digest is sent, before the server accepts a mail). "truncated" and "kill-sync" hit the day's
+second OAI request; "truncated:1" the first (a day with fewer papers than a page has only one).
+A killed worker is started again, as a supervisor would; nothing else is retried by the harness (the
+worker retries its own stopped jobs).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class DayReport:
     sync_seconds: float = 0.0
     embed_seconds: float = 0.0
     digest_seconds: float = 0.0
+    job_seconds: Counter[str] = field(default_factory=Counter)  # each job's time, embedding included
     mails: int = 0
     exits: list[int] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
@@ -144,15 +147,17 @@ class DailyLoop:
     def run_day(self, day: date, faults: list[str] = ()) -> DayReport:  # type: ignore[assignment]
         self.services.today = day
         report = DayReport(day, faults=list(faults))
-        for fault in faults:
+        for spec in faults:
+            fault, _, nth = spec.partition(":")  # "truncated:1": on the day's first page, not its second
+            page = int(nth or 2)
             if fault == "503":
                 self.services.faults.add(Fault("oai", "503"))
             elif fault == "timeout":
                 self.services.faults.add(Fault("hf", "timeout"))
             elif fault == "truncated":
-                self.services.faults.add(Fault("oai", "truncated", nth=2))
+                self.services.faults.add(Fault("oai", "truncated", nth=page))
             elif fault == "kill-sync":
-                self.services.faults.add(Fault("oai", "kill", nth=2))
+                self.services.faults.add(Fault("oai", "kill", nth=page))
             elif fault == "smtp-defer":
                 self.sink.defer_at = self.sink.counted + 7
             elif fault == "kill-digest":
@@ -181,6 +186,7 @@ class DailyLoop:
         embed = sum(float(seconds) for _, seconds in _EMBEDDED.findall(log))
         report.embed_seconds += embed
         for job, seconds in _JOB_DONE.findall(log):
+            report.job_seconds[job] += float(seconds)
             if job == "digest":
                 report.digest_seconds += float(seconds)
             else:
