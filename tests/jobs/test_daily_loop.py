@@ -43,13 +43,13 @@ def test_three_days_through_every_fault_lose_nothing_and_mail_each_subscriber_on
         reports.append(loop.run_day(day, faults))
         if number == 0:
             loop.save_libraries()
+    missing, twice = loop.digest_check(loop.corpus.days)
+    assert (missing, twice) == ([], [])
+    lost, duplicated = loop.papers_check()
+    assert (sorted(lost), dict(duplicated)) == ([], {})
     assert not loop.services.faults.pending, "every fault was served"
     assert loop.killed == 2
     assert [r.exits[-1] for r in reports] == [0, 0, 0], [r.log[-3000:] for r in reports if r.exits[-1]]
-    lost, duplicated = loop.papers_check()
-    assert (sorted(lost), dict(duplicated)) == ([], {})
-    missing, twice = loop.digest_check(loop.corpus.days)
-    assert (missing, twice) == ([], [])
     # Each day's digest tells of that day: the papers listed on it are in the week's trending.
     assert all(report.mails >= 20 for report in reports)
     personal = [m for recipients, m in loop.sink.messages if recipients == ["reader000@example.org"]]
