@@ -94,6 +94,9 @@ class Settings(BaseSettings):
         description="Seconds between requests to one host; default: each service's own ask (arXiv 3 s). "
         "Lower it only for a mirror of your own.",
     )
+    http_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Seconds a request to a source may take before it is retried."
+    )
     worker_arxiv_at: str = Field(
         default="01:30", pattern=r"^\d\d:\d\d$", description="UTC time the worker syncs arXiv (after the announcement)."
     )
@@ -102,6 +105,12 @@ class Settings(BaseSettings):
     )
     worker_citations_at: str = Field(
         default="03:00", pattern=r"^\d\d:\d\d$", description="UTC time the worker refreshes stale citation counts."
+    )
+    worker_retries: int = Field(
+        default=2, ge=0, le=10, description="Times the worker tries a job again, the same day, when it stopped early."
+    )
+    worker_retry_pause: float = Field(
+        default=300.0, ge=0, le=3600, description="Seconds the worker waits before trying a stopped job again."
     )
 
     secret_key: str | None = Field(

@@ -31,6 +31,7 @@ def run(tmp_path: Path, replay, *args: str, code: int = 0) -> dict:
         "PAPERRADAR_OPENALEX_API_KEY": "oa-secret",
         "PAPERRADAR_HTTP_MIN_INTERVAL": "0",
         "PAPERRADAR_HTTP_MAX_RETRIES": "0",  # the CLI really sleeps between retries; faults are tested in-process
+        "PAPERRADAR_WORKER_RETRY_PAUSE": "0",  # the worker tries a stopped job again at once, not in 5 minutes
     }
     env.pop("PAPERRADAR_DATABASE_URL", None)
     done = subprocess.run(
@@ -125,7 +126,9 @@ def test_the_schedule_runs_each_job_at_its_time_and_survives_a_crash(tmp_path, m
 
     run_forever(library, settings, now=lambda: clock[0], sleep=sleep, cycles=4)
     library.close()
-    assert ran == [("arxiv", "01:30"), ("citations", "03:00"), ("hf-daily", "07:00"), ("arxiv", "01:30")]
+    # The crashing job is tried again twice, five minutes apart (worker_retries, worker_retry_pause), then next day.
+    retried = [("arxiv", "01:30"), ("arxiv", "01:35"), ("arxiv", "01:40")]
+    assert ran == [*retried, ("citations", "03:00"), ("hf-daily", "07:00"), *retried]
     assert clock[0].day == 7
 
 

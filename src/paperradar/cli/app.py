@@ -380,7 +380,14 @@ app.add_typer(library_app, name="library")
 @app.command()
 def worker(
     ctx: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="Run every job once now, then exit (1 if any failed).")] = False,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="Run every job once now (a stopped one is tried again, PAPERRADAR_WORKER_RETRIES), then exit "
+            "(1 if any still failed). With PAPERRADAR_CLOCK_START set, the cycle of that day, for replays.",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Run the daily syncs (arXiv, Hugging Face, citations), then the digest, at their set times, logging each."""

@@ -1,7 +1,10 @@
 """`paperradar worker`: run the daily syncs, then the digest, at their times of day (UTC), logging each run.
 
-Each job runs on its own: one that fails (a service down, a bad answer) is logged and the others still
-run; it is tried again at its next time. `run_once` runs every job once, in order, for tests and cron.
+Each job runs on its own: one that fails (a service down, a bad answer, a mail server deferring) is
+logged and tried again the same day, `worker_retries` times `worker_retry_pause` seconds apart (a sync
+resumes where it stopped; a digest sends only what is still due), then at its next time; it never stops
+the others. Every date and time comes from `settings.clock`, so a replay can run the worker on any day.
+`run_once` runs every job once, in order, for tests, cron and replays (`paperradar worker --once`).
 """
 
 from __future__ import annotations
@@ -55,7 +58,9 @@ def jobs(settings: Settings) -> list[Job]:
         Job("citations", _at(settings.worker_citations_at, "worker_citations_at"), lambda lib: lib.sync_citations()),
     ]
     if settings.smtp_url:
-        found.append(Job("digest", _at(settings.digest_at, "digest_at"), lambda lib: lib.digests.send()))
+        # The day is the worker's clock's, not the digest's default, so a replayed day mails that day.
+        send = lambda lib: lib.digests.send(settings.clock.today())  # noqa: E731
+        found.append(Job("digest", _at(settings.digest_at, "digest_at"), send))
     return found
 
 
@@ -64,15 +69,31 @@ def _then_embed(library: Library, summary: SyncSummary) -> SyncSummary:
     today. A model that cannot load is logged; the sync's own result stands."""
     if summary.added or summary.updated:
         try:
+            started = time.monotonic()
             embedded = library.embed_pending()
-            log.info("embedded %d new or changed papers (%.1f papers/s)", embedded.embedded, embedded.per_second)
+            log.info("embedded %d new or changed papers in %.2fs (%.1f papers/s)", embedded.embedded,
+                     time.monotonic() - started, embedded.per_second)  # fmt: skip
         except Exception as exc:  # the papers are stored; `paperradar embed` can finish the job later
             log.error("embedding after the sync failed: %s", exc)
     return summary
 
 
-def run_job(library: Library, job: Job) -> Outcome | None:
-    """Run one job and log how it went; None when it raised (the error is logged, never propagated)."""
+def run_job(
+    library: Library, job: Job, retries: int = 0, pause: float = 0.0, sleep: Callable[[float], None] = time.sleep
+) -> Outcome | None:
+    """Run one job, trying again up to `retries` times `pause` seconds apart while it raised or stopped
+    early; the last outcome (None when it raised: the error is logged, never propagated)."""
+    outcome = _attempt(library, job)
+    for attempt in range(1, retries + 1):
+        if outcome is not None and outcome.complete:
+            break
+        log.info("%s: trying again in %.0fs (%d of %d)", job.name, pause, attempt, retries)
+        sleep(pause)
+        outcome = _attempt(library, job)
+    return outcome
+
+
+def _attempt(library: Library, job: Job) -> Outcome | None:
     started = time.monotonic()
     try:
         summary = job.run(library)
@@ -80,14 +101,17 @@ def run_job(library: Library, job: Job) -> Outcome | None:
         log.error("%s failed: %s", job.name, exc, exc_info=not isinstance(exc, ConfigError))
         return None
     level = logging.INFO if summary.complete else logging.WARNING
-    log.log(level, "%s %s in %.1fs: %s", job.name, "done" if summary.complete else "stopped",
+    log.log(level, "%s %s in %.2fs: %s", job.name, "done" if summary.complete else "stopped",
             time.monotonic() - started, summary.to_dict())  # fmt: skip
     return summary
 
 
-def run_once(library: Library, settings: Settings) -> dict[str, Outcome | None]:
-    """Every job once, in order. A job that raised maps to None."""
-    return {job.name: run_job(library, job) for job in jobs(settings)}
+def run_once(
+    library: Library, settings: Settings, sleep: Callable[[float], None] = time.sleep
+) -> dict[str, Outcome | None]:
+    """Every job once (with its same-day retries), in order. A job that raised maps to None."""
+    retries, pause = settings.worker_retries, settings.worker_retry_pause
+    return {job.name: run_job(library, job, retries, pause, sleep) for job in jobs(settings)}
 
 
 def next_run(at: clock_time, now: datetime) -> datetime:
@@ -99,11 +123,12 @@ def next_run(at: clock_time, now: datetime) -> datetime:
 def run_forever(
     library: Library,
     settings: Settings,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    now: Callable[[], datetime] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     cycles: int | None = None,
 ) -> None:
     """Sleep until the next job is due, run it, repeat (`cycles` jobs, or forever)."""
+    now = now or settings.clock.now
     schedule = jobs(settings)
     due = {job.name: next_run(job.at, now()) for job in schedule}
     for job in schedule:
@@ -114,6 +139,6 @@ def run_forever(
         wait = (due[job.name] - now()).total_seconds()
         if wait > 0:
             sleep(wait)
-        run_job(library, job)
+        run_job(library, job, settings.worker_retries, settings.worker_retry_pause, sleep)
         due[job.name] = next_run(job.at, max(now(), due[job.name]))
         ran += 1

@@ -418,6 +418,8 @@ class Library:
             citations_stale_after=s.citations_stale_after,
             max_retries=s.http_max_retries,
             min_interval=s.http_min_interval,
+            timeout=s.http_timeout,
+            today=s.clock.today,
         )
 
     def sync_arxiv(self, set_spec: str | None = None, from_: date | None = None, until: date | None = None,

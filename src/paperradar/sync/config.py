@@ -5,15 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
+from paperradar.clock import SYSTEM
 from paperradar.errors import ConfigError
 from paperradar.sources.live.cache import MemoryCache
 from paperradar.sources.live.http import PoliteClient
-
-
-def _utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +30,8 @@ class LiveConfig:
     citations_stale_after: int = 7
     max_retries: int = 4
     min_interval: float | None = None  # None: each service's own ask (see http.DEFAULT_INTERVALS)
-    today: Callable[[], date] = field(default=_utc_today)
+    timeout: float = 30.0  # seconds a request may take before it counts as failed (and is retried)
+    today: Callable[[], date] = field(default=SYSTEM.today)  # the service hands over settings.clock.today
     sleep: Callable[[float], None] = field(default=time.sleep)  # injectable so tests never wait
 
     def client(self) -> PoliteClient:
@@ -47,6 +45,7 @@ class LiveConfig:
         return PoliteClient(
             contact_email=self.contact_email,
             max_retries=self.max_retries,
+            timeout=self.timeout,
             min_intervals=pacing,
             default_interval=self.min_interval if self.min_interval is not None else 1.0,
             cache=MemoryCache(),
