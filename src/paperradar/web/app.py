@@ -21,6 +21,7 @@ from paperradar.service import Library
 from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings, load_settings
 from paperradar.web import api, auth, csrf, daily, me, me_api, pages, subscriptions
+from paperradar.web.body_limit import BodyLimit
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -63,6 +64,8 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_body)  # before any body is read or parsed
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
