@@ -23,6 +23,9 @@ from paperradar.service import Library
 from paperradar.settings import load_settings
 from smtp_sink import smtp_sink  # noqa: F401 - a real SMTP server for mail tests
 
+# PAPERRADAR_REQUIRE_ALL=1 turns every skip into a failure (.ci/run sets it); each run prints its skip count.
+pytest_plugins = ["require_all"]
+
 # The suite embeds with the deterministic hashing stand-in; tests of the real model ask for it by name.
 os.environ.setdefault("PAPERRADAR_EMBEDDER", "hashing")
 

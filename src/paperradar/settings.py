@@ -40,6 +40,13 @@ class Settings(BaseSettings):
         description="Processes `paperradar serve` runs (one per core is a good start; see docs/deploying.md).",
     )
     page_size: int = Field(default=25, ge=1, le=200, description="Results per page in the web UI.")
+    max_request_body: int = Field(
+        default=6_000_000,
+        ge=10_000,
+        le=1_000_000_000,
+        description="Largest request body (bytes) the web app reads; a bigger one is refused with 413 before "
+        "it is read (a BibTeX import is at most 5 MB of it).",
+    )
     cors_origins: str = Field(
         default="",
         max_length=4000,

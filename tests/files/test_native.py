@@ -110,3 +110,25 @@ def test_a_truncated_gzip_file_is_an_error_naming_where_it_stopped(tmp_path):
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(InputError, match=r"cut.jsonl.gz:\d+: cannot read further"):
         list(open_source(path).read())
+
+
+def test_a_csv_with_a_byte_order_mark_reads_like_one_without(tmp_path):
+    path = tmp_path / "excel.csv"  # Excel's "CSV UTF-8" starts the file with EF BB BF
+    path.write_bytes(b"\xef\xbb\xbftitle,year\nA paper from Excel,2021\n")
+    records = list(open_source(path).read())
+    assert [(r.paper.title, r.paper.year) for r in records] == [("A paper from Excel", 2021)]
+
+
+def test_an_unbalanced_quote_is_refused_naming_its_line(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('title,year\nFine,2020\n"Broken title,2020\nSecond,2021\nThird,2022\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"quote\.csv:3: its title field holds line breaks"):
+        list(open_source(path).read())
+
+
+def test_a_record_running_on_for_hundreds_of_lines_is_refused(tmp_path):
+    path = tmp_path / "long.csv"
+    rows = "".join(f"row {n},{2000 + n % 20}\n" for n in range(300))
+    path.write_text(f'title,abstract\nFine,"opened and never closed\n{rows}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"long\.csv:2: it runs on for 30\d lines"):
+        list(open_source(path).read())

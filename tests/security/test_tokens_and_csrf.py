@@ -75,3 +75,51 @@ def test_a_post_with_the_visitors_token_goes_through(client):
     client.cookies.clear()
     client.cookies.set(COOKIE, "another-visitors-cookie-value-123")
     assert client.post("/probe", data={"csrf_token": token}).status_code == 403
+
+
+def _page_token(client, path: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_a_planted_cookie_and_its_token_cannot_write_into_another_users_library(seeded, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from paperradar.settings import load_settings
+    from paperradar.web.app import create_app
+
+    seeded.settings = load_settings(database_url=seeded.settings.database, home=tmp_path, secret_key="s" * 32)
+    app = create_app(seeded.settings, library=seeded)
+    victim = TestClient(app)
+    seeded.accounts.add("victim@example.org", "correct horse battery", admin=False)
+    login = {"email": "victim@example.org", "password": "correct horse battery",
+             "csrf_token": _page_token(victim, "/login")}  # fmt: skip
+    assert victim.post("/login", data=login, follow_redirects=False).status_code == 303
+    planted = "planted-by-a-sibling-domain-0123456789"
+    attacker = TestClient(app)  # the attacker asks for a page with the value they will plant, and gets its token
+    attacker.cookies.set(COOKIE, planted)
+    forged = _page_token(attacker, "/login")
+    victim.cookies.delete(COOKIE)  # the planted value replaces the victim's own
+    victim.cookies.set(COOKIE, planted)
+    paper = seeded.latest(limit=1).hits[0].paper.id
+    answer = victim.post("/library/save", data={"paper_id": paper, "csrf_token": forged}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert seeded.shelf.entries(seeded.accounts.user_for_session(victim.cookies.get("pr_session")), None) == []
+    # the victim's own page, in their session, carries a token that works
+    own = victim.post("/library/save", data={"paper_id": paper, "csrf_token": _page_token(victim, "/library")},
+                      follow_redirects=False)  # fmt: skip
+    assert own.status_code == 303
+
+
+def test_over_https_the_cookie_is_host_prefixed_and_secure(client):
+    from fastapi.testclient import TestClient
+
+    secure = TestClient(client.app, base_url="https://testserver")
+    page = secure.get("/login")
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("__Host-pr_csrf=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+    token = _page_token(secure, "/login")
+    sent = secure.post("/login", data={"email": "x@example.org", "password": "wrong one", "csrf_token": token})
+    assert sent.status_code == 401  # past the CSRF check: the login itself says no

@@ -44,6 +44,9 @@ from paperradar.sync.summary import Progress
 from paperradar.tokens import Signer, load_secret
 
 MAX_LIMIT = 1_000
+# The deepest result any page reaches (offset + limit), as search engines stop at about a thousand: past it a
+# request would rank ever more papers only to throw them away, holding the search indexes meanwhile.
+MAX_WINDOW = 1_000
 MAX_FOCUS_CHARS = 2_000
 DEMO_CORPUS = "seed-papers.jsonl.gz"
 
@@ -93,6 +96,8 @@ def _check_limit(limit: int, offset: int = 0) -> None:
         raise InputError(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
     if offset < 0:
         raise InputError(f"offset: must not be negative, got {offset}")
+    if offset + limit > MAX_WINDOW:
+        raise InputError(f"offset: offset + limit must be at most {MAX_WINDOW}, got {offset} + {limit}")
 
 
 check_limit = _check_limit  # for the use-case modules beside this one

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from paperradar.models import Filters, SearchMode
-from paperradar.service import Library, Page
+from paperradar.service import MAX_WINDOW, Library, Page
 from paperradar.web.examples import answer
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -28,8 +28,11 @@ QueryText = Annotated[
     ),
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.", examples=[20])]
-Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).", examples=[0])]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_WINDOW - 1, description="How many results to skip; offset + limit ≤ 1000.", examples=[0])
+]
 Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of publication.", examples=[2021])]
+MAX_CITATIONS = 1_000_000_000  # far above any paper's; a bigger number would overflow the stores' integers
 PaperId = Annotated[str, Path(description="Public id, arXiv id or DOI.", examples=["2106.09685"])]
 Venue = Annotated[str | None, Query(max_length=200, description="Only papers from this venue.", examples=["NeurIPS"])]
 
@@ -58,7 +61,7 @@ def search_filters(
     ] = None,
     venue: Venue = None,
     min_citations: Annotated[
-        int | None, Query(ge=0, description="At least this many citations.", examples=[100])
+        int | None, Query(ge=0, le=MAX_CITATIONS, description="At least this many citations.", examples=[100])
     ] = None,
     has_code: Annotated[
         bool | None, Query(description="true: only papers with code; false: only without.", examples=[True])

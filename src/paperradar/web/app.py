@@ -22,6 +22,7 @@ from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings, load_settings
 from paperradar.web import api, api_docs, auth, csrf, daily, me, me_api, pages, subscriptions
 from paperradar.web.blank_fields import BlankFieldsMiddleware
+from paperradar.web.body_limit import BodyLimit
 from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
@@ -67,6 +68,8 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.add_middleware(BlankFieldsMiddleware)
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_body)  # before any body is read or parsed
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

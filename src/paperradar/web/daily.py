@@ -10,9 +10,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paperradar.models import Filters
-from paperradar.service import FeedPage, Library, Page
+from paperradar.service import MAX_WINDOW, FeedPage, Library, Page
 from paperradar.web.examples import answer
 from paperradar.web.feeds import feed_response
+from paperradar.web.paging import PageNumber, page_window
 from paperradar.web.templating import templates
 
 pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -26,9 +27,10 @@ Format = Annotated[
 Category = Annotated[
     str | None, Query(max_length=40, description="Only papers in this arXiv category.", examples=["cs.CL"])
 ]
-PageNumber = Annotated[int, Query(ge=1, le=1000)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.", examples=[25])]
-Offset = Annotated[int, Query(ge=0, le=100_000, description="How many results to skip (paging).", examples=[0])]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_WINDOW - 1, description="How many results to skip; offset + limit ≤ 1000.", examples=[0])
+]
 Window = Annotated[WindowName, Query(description="How far back signals count: day, week or month.", examples=["week"])]
 Day = Annotated[date | None, Query(description="The last day of the window (default: today).", examples=["2024-05-03"])]
 
@@ -72,12 +74,12 @@ def _feed_page(request: Request, found: FeedPage, fmt: str, number: int, categor
 
 @pages.get("/")
 def home(request: Request, category: Category = None, page: PageNumber = 1, fmt: Format = "html") -> Response:
-    size = request.app.state.settings.page_size
-    found = _library(request).daily(limit=size, offset=(page - 1) * size, filters=_filters(category))
+    size, offset = page_window(request, page)
+    found = _library(request).daily(limit=size, offset=offset, filters=_filters(category))
     if found.period is None and not category:  # no listing dates (the seed papers alone): say what there is
         library = _library(request)
         if fmt != "html":  # a feed of the front page still has items: the newest papers
-            latest = library.latest(limit=size, offset=(page - 1) * size)
+            latest = library.latest(limit=size, offset=offset)
             return _render(request, fmt, "index.html", replace(latest, title="Latest papers"), {"number": page})
         context = {"papers": library.paper_count()}
         return _render(request, fmt, "welcome.html", library.best(limit=10), context)
@@ -87,8 +89,8 @@ def home(request: Request, category: Category = None, page: PageNumber = 1, fmt:
 def _period_page(kind: str):
     def period(request: Request, slug: str, category: Category = None, page: PageNumber = 1,
                fmt: Format = "html") -> Response:  # fmt: skip
-        size = request.app.state.settings.page_size
-        found = _library(request).daily(kind, slug[:20], limit=size, offset=(page - 1) * size,
+        size, offset = page_window(request, page)
+        found = _library(request).daily(kind, slug[:20], limit=size, offset=offset,
                                         filters=_filters(category))  # fmt: skip
         return _feed_page(request, found, fmt, page, category)
 
@@ -98,8 +100,8 @@ def _period_page(kind: str):
 @pages.get("/trending")
 def trending(request: Request, window: WindowName = "week", day: date | None = None, category: Category = None,
              page: PageNumber = 1, fmt: Format = "html") -> Response:  # fmt: skip
-    size = request.app.state.settings.page_size
-    found = _library(request).trending(window, day, limit=size, offset=(page - 1) * size, filters=_filters(category))
+    size, offset = page_window(request, page)
+    found = _library(request).trending(window, day, limit=size, offset=offset, filters=_filters(category))
     context = {"window": window, "number": page, "category": category or ""}
     return _render(request, fmt, "trending.html", found, context)
 

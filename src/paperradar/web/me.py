@@ -27,6 +27,7 @@ CSRF = [Depends(require_csrf)]
 PaperKey = Annotated[str, Form(max_length=300)]
 Next = Annotated[str, Form(max_length=2000)]
 Tag = Annotated[str | None, Query(max_length=40)]
+SearchId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The saved search's id.", examples=[1])]  # a store's int
 MAX_UPLOAD = 5_000_000
 FOR_YOU = 30
 
@@ -142,12 +143,12 @@ def save_search(request: Request, user: Signed, q: Annotated[str, Form(max_lengt
 
 
 @pages.post("/searches/{search_id}/delete", dependencies=CSRF)
-def delete_search(request: Request, user: Signed, search_id: int) -> Response:
+def delete_search(request: Request, user: Signed, search_id: SearchId) -> Response:
     _library(request).saved_searches.delete(user, search_id)
     return see_other("/for-you")
 
 
 @pages.post("/searches/{search_id}/seen", dependencies=CSRF)
-def seen_search(request: Request, user: Signed, search_id: int) -> Response:
+def seen_search(request: Request, user: Signed, search_id: SearchId) -> Response:
     _library(request).saved_searches.mark_seen(user, search_id)
     return see_other("/for-you")

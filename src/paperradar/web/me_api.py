@@ -15,7 +15,7 @@ from paperradar.models import SearchMode
 from paperradar.service import Library
 from paperradar.web.api import SearchFilters
 from paperradar.web.examples import PAPER, RESULT
-from paperradar.web.me import CSRF, Signed, read_upload
+from paperradar.web.me import CSRF, SearchId, Signed, read_upload
 
 api = APIRouter(prefix="/api/me", tags=["me"])
 
@@ -183,9 +183,7 @@ def api_save_search(
 
 @api.delete("/searches/{search_id}", summary="Delete a saved search", dependencies=CSRF,
             responses=_example({"removed": True}))  # fmt: skip
-def api_delete_search(
-    request: Request, user: Signed, search_id: Annotated[int, Path(description="The saved search's id.", examples=[1])]
-) -> dict:
+def api_delete_search(request: Request, user: Signed, search_id: SearchId) -> dict:
     """`removed` is false when you have no saved search of that id."""
     return {"removed": _library(request).saved_searches.delete(user, search_id)}
 

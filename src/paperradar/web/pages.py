@@ -14,20 +14,16 @@ from paperradar.service import Library, Page
 from paperradar.web.api import SearchFilters
 from paperradar.web.daily import Format
 from paperradar.web.feeds import feed_response
+from paperradar.web.paging import PageNumber, page_window
 from paperradar.web.templating import templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-PageNumber = Annotated[int, Query(ge=1, le=1000)]
 Year = Annotated[int | None, Query(ge=1000, le=3000)]
 
 
 def _library(request: Request) -> Library:
     return request.app.state.library
-
-
-def _page_size(request: Request) -> int:
-    return request.app.state.settings.page_size
 
 
 def _feed(request: Request, fmt: str, title: str, page: Page) -> Response:
@@ -37,8 +33,8 @@ def _feed(request: Request, fmt: str, title: str, page: Page) -> Response:
 
 @router.get("/latest")
 def latest(request: Request, page: PageNumber = 1, fmt: Format = "html") -> Response:
-    size = _page_size(request)
-    found = _library(request).latest(limit=size, offset=(page - 1) * size)
+    size, offset = page_window(request, page)
+    found = _library(request).latest(limit=size, offset=offset)
     if fmt != "html":
         return _feed(request, fmt, "Latest papers", found)
     return templates.TemplateResponse(request, "index.html", {"page": found, "number": page})
@@ -53,8 +49,8 @@ def search(
     page: PageNumber = 1,
     fmt: Format = "html",
 ) -> Response:
-    size = _page_size(request)
-    found = _library(request).search(q, limit=size, offset=(page - 1) * size, filters=filters, mode=mode)
+    size, offset = page_window(request, page)
+    found = _library(request).search(q, limit=size, offset=offset, filters=filters, mode=mode)
     if fmt != "html":
         return _feed(request, fmt, f"Search: {q[:200]}", found)
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "format")]

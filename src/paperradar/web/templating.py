@@ -11,6 +11,7 @@ from paperradar.rank.bibtex import bibtex
 from paperradar.rank.display import author_line, web_link
 from paperradar.rank.highlight import highlight, snippet
 from paperradar.rank.markdown import citation_line, format_count
+from paperradar.service import MAX_WINDOW
 from paperradar.web.chart import citation_chart
 from paperradar.web.csrf import csrf_field
 from paperradar.web.session import current_user, user_marks
@@ -30,6 +31,7 @@ templates.env.filters["web_link"] = web_link
 templates.env.globals["inline"] = lambda part: Markup("")
 templates.env.globals["signed_in"] = current_user
 templates.env.globals["user_marks"] = user_marks
+templates.env.globals["max_window"] = MAX_WINDOW  # the pager offers no page past it
 # The nav's "Best of YEAR": the latest complete year the data has (none on an empty database).
 templates.env.globals["best_year"] = lambda request: request.app.state.library.latest_complete_year()
 templates.env.globals["sends_mail"] = lambda request: bool(request.app.state.settings.smtp_url)

@@ -13,6 +13,10 @@ from paperradar.sources.files.fields import MAX_ABSTRACT, FieldError, to_paper
 from paperradar.sources.files.reading import TextFile
 
 csv.field_size_limit(min(sys.maxsize, MAX_ABSTRACT * 4))
+# Only an abstract may hold line breaks, and no record runs on for this many lines: past either, a quote
+# opened in one row was never closed and has swallowed the rows after it, which must stop the import.
+MULTILINE_FIELDS = {"abstract"}
+MAX_RECORD_LINES = 200
 
 
 class CsvSource:
@@ -38,6 +42,7 @@ class CsvSource:
                 except csv.Error as exc:
                     raise InputError(f"{self.path}:{reader.line_num}: malformed CSV ({exc})") from exc
                 location = f"{self.path}:{line + 1}"  # the row's first line; quoted newlines span more
+                _check_unbalanced(row, location, reader.line_num - line)
                 line = reader.line_num
                 if None in row:
                     yield BadRecord(location, "more values than the header has columns")
@@ -53,3 +58,12 @@ class CsvSource:
         if self._file is None:
             return 0, self.path.stat().st_size
         return self._file.bytes_read(), self._file.size
+
+
+def _check_unbalanced(row: dict, location: str, lines: int) -> None:
+    """Refuse a record that an unclosed quote has merged with the rows after it."""
+    swallowing = [k for k, v in row.items() if k not in MULTILINE_FIELDS and isinstance(v, str) and "\n" in v]
+    if swallowing or lines > MAX_RECORD_LINES:
+        field = f"its {swallowing[0]} field holds line breaks" if swallowing else f"it runs on for {lines} lines"
+        raise InputError(f"{location}: {field}: a quote opened on this line is never closed",
+                         hint="close the quote, or double a quote inside a quoted field (\"\")")  # fmt: skip

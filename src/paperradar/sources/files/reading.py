@@ -36,8 +36,8 @@ class TextFile:
     def lines(self) -> Iterator[tuple[int, str]]:
         """(line number, line) from 1. Lines are decoded one at a time so an error names its exact line."""
         for number, raw in self.raw_lines():
-            try:
-                yield number, raw.decode("utf-8")
+            try:  # a byte-order mark opens what Excel's "CSV UTF-8" and some editors write: not part of the text
+                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 raise InputError(f"{self.path}:{number}: not UTF-8 text ({exc.reason})") from exc
 
