@@ -30,5 +30,9 @@ class StoreError(PaperradarError):
     """The database cannot be opened or is in a state we cannot work with."""
 
 
+class Busy(PaperradarError):
+    """Something another process holds (an index's writer lock) stayed held past the wait; try again later."""
+
+
 class SourceError(PaperradarError):
     """A live source failed in a way retries did not mend."""

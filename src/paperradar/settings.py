@@ -156,6 +156,20 @@ class Settings(BaseSettings):
         description="Seconds after which a digest claimed by a run on another machine that never finished is "
         "sent by the next run (a run on the same machine that died is noticed at once).",
     )
+    index_write_wait: float = Field(
+        default=60.0,
+        ge=0,
+        le=3_600,
+        description="Seconds an import or sync waits for another process writing the keyword index (another "
+        "import, or a server catching up) before it stops with a clear message; its papers stay saved.",
+    )
+    index_follow_interval: float = Field(
+        default=5.0,
+        ge=0,
+        le=3_600,
+        description="Seconds between a server's checks for papers changed by other processes that its keyword "
+        "index beside it lacks (0: never; searches then see only what imports and syncs on this machine index).",
+    )
     digest_batch: int = Field(
         default=200, ge=1, le=5_000, description="Subscribers a digest run claims in one transaction before sending."
     )

@@ -14,8 +14,11 @@ def url(tmp_path):
 
 
 def _add(store, *papers):
+    """Write papers as an import does: commit, then index them (searches never write the index)."""
     with store.transaction():
-        return [upsert(store, p)[0] for p in papers]
+        added = [upsert(store, p)[0] for p in papers]
+    store.sync_text_index()
+    return added
 
 
 def test_new_and_changed_papers_are_found_from_another_process(store_url):

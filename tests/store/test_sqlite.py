@@ -85,6 +85,7 @@ def test_updated_text_is_reindexed(tmp_path):
         upsert(library.store, Paper(title="Quantum widgets", abstract="short"))
     with library.store.transaction():
         upsert(library.store, Paper(title="Quantum widgets", abstract="a longer abstract about zebras"))
+    library.sync_indexes()  # as an import does after its writes
     assert library.search("zebras").hits and not library.search("short").hits
     conn = library.store._conn()
     conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('integrity-check')")  # raises if the index drifted

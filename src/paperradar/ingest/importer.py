@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperradar.errors import InputError
+from paperradar.errors import Busy, InputError
 from paperradar.ingest.batch import merge_batch
 from paperradar.ingest.prefetch import prefetch
 from paperradar.models import Paper
@@ -101,6 +102,11 @@ def _consume(store, iterator, summary, strict, batch_size, on_batch) -> bool:
             else:
                 summary.merged += 1
                 summary.updated += outcome.changed
+    if not strict:
+        # Searchable as each batch commits (searches never index). If another process is writing the
+        # index it applies these rows too, or the import's last sync (which waits) does.
+        with contextlib.suppress(Busy):
+            store.sync_text_index(wait=0)
     if on_batch:
         on_batch(summary)
     return more

@@ -3,6 +3,7 @@ call only this, so the JSON API and the HTML pages always agree."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from paperradar.embed import Embedder, load_embedder
-from paperradar.errors import ConfigError, InputError, PaperNotFound
+from paperradar.errors import Busy, ConfigError, InputError, PaperNotFound
 from paperradar.ingest import ImportSummary, import_records
 from paperradar.ingest.copy import CopySummary, copy_store
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
@@ -43,6 +44,7 @@ from paperradar.sync.hf_daily import sync_hf_daily
 from paperradar.sync.summary import Progress
 from paperradar.tokens import Signer, load_secret
 
+log = logging.getLogger("paperradar")
 MAX_LIMIT = 1_000
 # The deepest result any page reaches (offset + limit), as search engines stop at about a thousand: past it a
 # request would rank ever more papers only to throw them away, holding the search indexes meanwhile.
@@ -116,7 +118,9 @@ class Library:
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
-        return cls(settings, open_store(settings.database, settings.home / "indexes"))
+        library = cls(settings, open_store(settings.database, settings.home / "indexes"))
+        library.store.refresh_text_index()  # loads the keyword index (catching it up) before any search
+        return library
 
     @staticmethod
     def migrate(settings: Settings) -> list[str]:
@@ -231,8 +235,27 @@ class Library:
         else:
             for source in sources:
                 total.add(self._import_one(source, strict, on_progress))
-        self.store.sync_text_index()  # index the new papers for keyword search now, not at the first search
+        self.sync_indexes()
         return total
+
+    def follow_indexes(self, stop: threading.Event) -> None:
+        """Until `stop` is set, every `index_follow_interval` seconds index what other processes changed
+        and left unindexed (a server beside a database other machines import into; searches never
+        write the index). A writer busy elsewhere is applying the same changes: skip that round."""
+        interval = self.settings.index_follow_interval
+        while interval and not stop.wait(interval):
+            try:
+                self.store.sync_text_index(wait=0)
+            except Busy:
+                continue
+            except Exception:  # a database hiccup must not end the follower; the next round retries
+                log.exception("keyword index follower")
+
+    def sync_indexes(self) -> int:
+        """Index papers whose texts changed for keyword search (after an import or a sync, in whatever
+        process made them; searches never do it). Returns how many papers it (re)indexed; waits up to
+        `index_write_wait` for another process writing the index, then raises Busy."""
+        return self.store.sync_text_index(wait=self.settings.index_write_wait)
 
     def _import_one(self, source: Source, strict: bool, on_progress) -> ImportSummary:
         callback = (lambda summary: on_progress(source, summary)) if on_progress else None
@@ -249,7 +272,7 @@ class Library:
 
     def reindex(self) -> dict[str, int]:
         """Rebuild the keyword and vector indexes beside the database; returns how many papers each holds."""
-        sizes = {"keyword": self.store.rebuild_text_index()}
+        sizes = {"keyword": self.store.rebuild_text_index(wait=self.settings.index_write_wait)}
         if self.has_embeddings():
             sizes["vectors"] = self.store.rebuild_vector_index(self.embedder.name, self.embedder.dimensions)
         return sizes
@@ -430,23 +453,30 @@ class Library:
     def sync_arxiv(self, set_spec: str | None = None, from_: date | None = None, until: date | None = None,
                    metadata_prefix: str = "arXiv", on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
         """Harvest arXiv over OAI-PMH, resuming an unfinished harvest; see docs/sources.md."""
-        return sync_oai(self.store, self.live_config(), set_spec=set_spec, from_=from_, until=until,
-                        prefix=metadata_prefix, on_progress=on_progress)  # fmt: skip
+        return self._indexed(sync_oai(self.store, self.live_config(), set_spec=set_spec, from_=from_, until=until,
+                                      prefix=metadata_prefix, on_progress=on_progress))  # fmt: skip
 
     def sync_arxiv_query(self, query: str, max_results: int = 100, on_progress: Progress | None = None) -> SyncSummary:
         """Import the results of an arXiv search query."""
-        return sync_query(self.store, self.live_config(), query, max_results=max_results, on_progress=on_progress)
+        return self._indexed(sync_query(self.store, self.live_config(), query, max_results=max_results,
+                                        on_progress=on_progress))  # fmt: skip
 
     def sync_hf_daily(self, day: date | None = None, since: date | None = None,
                       on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
         """Hugging Face daily papers of a day, or of every day since a date, as papers and signals."""
-        return sync_hf_daily(self.store, self.live_config(), day=day, since=since, on_progress=on_progress)
+        summary = sync_hf_daily(self.store, self.live_config(), day=day, since=since, on_progress=on_progress)
+        return self._indexed(summary)
 
     def sync_citations(self, source: str | None = None, stale_after: int | None = None,
                        on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
         """Refresh citation counts older than `stale_after` days from OpenAlex or Semantic Scholar."""
-        return sync_citations(self.store, self.live_config(), source=source, stale_after=stale_after,
-                              on_progress=on_progress)  # fmt: skip
+        return self._indexed(sync_citations(self.store, self.live_config(), source=source, stale_after=stale_after,
+                                            on_progress=on_progress))  # fmt: skip
+
+    def _indexed(self, summary: SyncSummary) -> SyncSummary:
+        """A sync's papers indexed for keyword search before it reports (also when the worker runs it)."""
+        self.sync_indexes()
+        return summary
 
     def signals(self, paper_id: str) -> list[Signal]:
         return self.store.signals(paper_id)

@@ -132,11 +132,17 @@ class TextSearchStore(Protocol):
         phrases, fields and exclusions."""
         ...
 
-    def sync_text_index(self) -> int:
-        """Bring the keyword index up to date with the papers; returns how many it (re)indexed."""
+    def sync_text_index(self, wait: float = ...) -> int:
+        """Bring the keyword index up to date with the papers; returns how many it (re)indexed. Waits
+        up to `wait` seconds for another process writing the index, then raises TextIndexBusy."""
         ...
 
-    def rebuild_text_index(self) -> int: ...
+    def rebuild_text_index(self, wait: float = ...) -> int: ...
+
+    def refresh_text_index(self) -> None:
+        """Let searches see what other processes indexed (reads only; loading the index the first
+        time in a process also catches it up)."""
+        ...
 
 
 class PaperListStore(Protocol):

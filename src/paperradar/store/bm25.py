@@ -2,9 +2,11 @@
 index follows the database's `text_changes` log, filters and the query's hard parts are checked in
 SQL, and the backend's own full-text search is the exact fallback.
 
-Before answering, a store applies the log rows written since the index's last seq, whichever
-process wrote them. Writers hold the store's write lock while they insert, so log rows commit in
-seq order and a reader that saw seq n has seen every row below it.
+A search never writes the index: it reloads what other processes committed and answers from that.
+Whoever changes papers' texts (an import, a sync, the server's follower of other machines' changes)
+then applies the log rows written since the index's last seq, whichever process wrote them, holding
+the index's writer lock only while it writes. Writers hold the store's write lock while they insert,
+so log rows commit in seq order and a writer that saw seq n has seen every row below it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from paperradar.errors import Busy
 from paperradar.models import Filters, KeywordQuery
 from paperradar.store.base import Ranking
-from paperradar.store.text_index import TextIndex, TextIndexBusy
+from paperradar.store.text_index import WRITE_WAIT, TextIndex
 
 # With filters or hard parts, look this deep for candidates before falling back to an exact scan.
 RESTRICTED_DEPTH = 2_000
@@ -67,7 +70,12 @@ class BM25Mixin(ABC):
     def _loaded_text_index(self) -> TextIndex:
         with self._text_index_lock:
             if self._text_index is None:
-                self._text_index = TextIndex(self._text_index_folder())
+                index = TextIndex(self._text_index_folder())
+                # Once per process, as the index loads: a missing one (a copied database, a new
+                # machine) or one left behind catches up here, so that no search has to.
+                with contextlib.suppress(Busy):  # another process is writing it: it catches up
+                    self._catch_up(index, wait=0)
+                self._text_index = index
             return self._text_index
 
     def _changes(self, after: int) -> Iterator[tuple[list[tuple[int, str | None]], int]]:
@@ -80,38 +88,48 @@ class BM25Mixin(ABC):
             after = rows[-1][0]
             yield [(pk, texts.get(pk)) for pk in pks], after
 
-    def sync_text_index(self) -> int:
-        """Apply the text changes the index has not seen; returns how many papers it (re)indexed."""
-        index = self._loaded_text_index()
+    def sync_text_index(self, wait: float = WRITE_WAIT) -> int:
+        """Apply the text changes the index has not seen; returns how many papers it (re)indexed.
+        Waits up to `wait` seconds for another process's writer, then raises TextIndexBusy."""
+        return self._catch_up(self._loaded_text_index(), wait)
+
+    def _catch_up(self, index: TextIndex, wait: float) -> int:
         if self._writing():
-            return 0  # uncommitted rows may still roll back; the next reader applies them
+            return 0  # uncommitted rows may still roll back; the next writer applies them
+        index.refresh()  # another process may have applied them already
         if self._newest_text_change() <= index.last_seq:
             return 0
-        index.refresh()  # another process may have applied them already
         applied = 0
-        for batch, seq in self._changes(index.last_seq):
-            applied += index.apply(batch, seq)
+        with index.writing(wait) as write:
+            for batch, seq in self._changes(index.last_seq):
+                applied += write(batch, seq)
         return applied
 
-    def rebuild_text_index(self) -> int:
+    def rebuild_text_index(self, wait: float = WRITE_WAIT) -> int:
         """Index every paper afresh; returns how many the index holds."""
         index = self._loaded_text_index()
         newest = self._newest_text_change()
-        first = True
-        for batch, seq in self._changes(0):
-            index.apply(batch, seq, clear=first)
-            first = False
-        if first:
-            index.apply([], newest, clear=True)
+        with index.writing(wait, clear=True) as write:
+            for batch, seq in self._changes(0):
+                write(batch, seq)
+            write([], newest)
         return len(index)
+
+    def refresh_text_index(self) -> None:
+        """Let searches see what writers in other processes committed (reading only: never a writer)."""
+        index = self._loaded_text_index()
+        if self._newest_text_change() > index.last_seq:
+            index.refresh()
 
     def lexical(self, query: KeywordQuery, limit: int) -> Ranking:
         """BM25 over any of the query's words, best first, honouring its filters and hard parts."""
         rankable = [*query.terms, *query.phrases, *(text for _, text in query.fields)]
         if not rankable or limit <= 0:
             return []
-        with contextlib.suppress(TextIndexBusy):  # another process is writing it: answer from what it holds
-            self.sync_text_index()
+        if self._loaded_text_index().folder is None:
+            self.sync_text_index()  # an index in memory is this store's alone: no other writer keeps it
+        else:
+            self.refresh_text_index()  # never applies changes: that is the writers' work (import, sync)
         restricted = self._restricts(query.filters) or query.has_constraints
         # A broad filter is met within a shallow search; a selective one needs the deep one (each
         # hit costs a stored-field read, ~50 us, so 2,000 are ~100 ms), then the exact fallback.

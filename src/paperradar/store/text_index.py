@@ -12,6 +12,11 @@ by the store's internal paper key; the index remembers the last change-log row i
 (`last_seq`, in a small JSON file written after each commit). Applying a change deletes the
 paper's old document first, so replaying a change twice is harmless: a crash between the commit
 and the JSON file costs a replay, never a wrong index.
+
+Searching never writes and takes no lock: tantivy's searchers are safe to share between threads, and
+`refresh` (a reload of what other processes committed) is cheap. Only a writer takes tantivy's writer
+lock (one per folder, across processes), for as long as it writes; a second writer waits for it, up
+to a bound, then gives up with TextIndexBusy.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ import contextlib
 import json
 import shutil
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import tantivy
+
+from paperradar.errors import Busy
 
 WRITER_HEAP = 64_000_000
 # Hits fetched beyond the limit, so that papers tied at the cut are chosen by key, not by position.
@@ -38,8 +46,16 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-class TextIndexBusy(Exception):
-    """Another process holds the index's writer lock; the caller falls back or retries later."""
+# How long a writer waits for another process's writer by default, and how often it looks again.
+WRITE_WAIT = 60.0
+_RETRY_EVERY = 0.2
+
+
+class TextIndexBusy(Busy):
+    """Another process held the index's writer lock for longer than the writer would wait."""
+
+
+Write = Callable[[Iterable[tuple[int, str | None]], int], int]
 
 
 class TextIndex:
@@ -48,7 +64,7 @@ class TextIndex:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.last_seq = 0
-        self._lock = threading.RLock()
+        self._write_lock = threading.Lock()  # one writer per process; tantivy's lock file is per folder
         self._schema = _schema()
         self._index = self._open()
         self._read_state()
@@ -79,39 +95,69 @@ class TextIndex:
         partial.replace(self.folder / _STATE)
 
     def refresh(self) -> None:
-        """See commits made by other processes."""
-        with self._lock:
-            self._index.reload()
-            self._read_state()
+        """See commits made by other processes (a reader's reload: it writes nothing)."""
+        self._index.reload()
+        self._read_state()
 
-    def apply(self, changed: Iterable[tuple[int, str | None]], last_seq: int, clear: bool = False) -> int:
-        """Replace the documents of changed papers ((pk, text); text None: the paper is gone)."""
-        with self._lock:
+    @contextlib.contextmanager
+    def writing(self, wait: float = WRITE_WAIT, clear: bool = False) -> Iterator[Write]:
+        """Hold the writer lock (waiting up to `wait` seconds for another writer) and yield a function
+        that commits one batch of changes with the seq it reaches. `last_seq` is re-read once the lock
+        is held, so what another writer applied meanwhile is not applied again."""
+        with self._write_lock:
+            writer = self._writer(wait)
             try:
-                writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
-            except ValueError as exc:  # the lock file of another process's writer
-                raise TextIndexBusy(str(exc)) from exc
-            count = 0
-            try:
+                self._read_state()
                 if clear:
                     writer.delete_all_documents()
-                for pk, text in changed:
-                    writer.delete_documents_by_term("pk", pk)
-                    if text is not None:
-                        document = tantivy.Document()
-                        document.add_integer("pk", pk)
-                        document.add_text("text", text)
-                        writer.add_document(document)
-                    count += 1
-                writer.commit()
-                writer.wait_merging_threads()
+                    self.last_seq = 0
+
+                def write(changed: Iterable[tuple[int, str | None]], last_seq: int) -> int:
+                    count = 0
+                    for pk, text in changed:
+                        writer.delete_documents_by_term("pk", pk)
+                        if text is not None:
+                            document = tantivy.Document()
+                            document.add_integer("pk", pk)
+                            document.add_text("text", text)
+                            writer.add_document(document)
+                        count += 1
+                    writer.commit()
+                    self.last_seq = max(last_seq, self.last_seq)
+                    self._write_state()
+                    return count
+
+                yield write
+                if clear:
+                    writer.commit()  # an empty rebuild still clears
+                    self._write_state()
             except BaseException:
                 writer.rollback()
                 raise
-            self.last_seq = max(last_seq, 0 if clear else self.last_seq)
-            self._write_state()
+            finally:
+                writer.wait_merging_threads()  # ends the writer: the lock file is free from here
             self._index.reload()
-            return count
+
+    def _writer(self, wait: float) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:  # the lock file of another process's writer
+                if time.monotonic() >= deadline:
+                    where = self.folder or "memory"
+                    raise TextIndexBusy(
+                        f"the keyword index at {where} is busy: another process has been writing it for {wait:g} s",
+                        hint="the database is saved; the next import or sync (or `paperradar reindex`) "
+                        "brings the keyword index up to date",
+                    ) from exc
+                time.sleep(_RETRY_EVERY)
+
+    def apply(self, changed: Iterable[tuple[int, str | None]], last_seq: int, clear: bool = False,
+              wait: float = WRITE_WAIT) -> int:  # fmt: skip
+        """Replace the documents of changed papers ((pk, text); text None: the paper is gone)."""
+        with self.writing(wait, clear=clear) as write:
+            return write(changed, last_seq)
 
     def search(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
         """(pk, BM25) for documents matching any term, best first. Terms are words (letters and
@@ -124,11 +170,10 @@ class TextIndex:
             pieces.append('"' + " ".join(words) + '"' if len(words) > 1 else words[0])
         if not pieces or limit <= 0:
             return []
-        with self._lock:
-            query = self._index.parse_query(" ".join(pieces), ["text"])
-            searcher = self._index.searcher()
-            hits = searcher.search(query, limit + TIE_MARGIN, count=False).hits
-            pks = searcher.fast_field_values("pk", [address for _, address in hits])
+        query = self._index.parse_query(" ".join(pieces), ["text"])
+        searcher = self._index.searcher()
+        hits = searcher.search(query, limit + TIE_MARGIN, count=False).hits
+        pks = searcher.fast_field_values("pk", [address for _, address in hits])
         # Equal scores are common (short texts, one query word); tantivy orders them by where the
         # documents sit in its segments, which differs between two builds of the same papers. By
         # paper key they come out the same from any build (a copied database ranks alike).
@@ -137,8 +182,7 @@ class TextIndex:
         return ranked[:limit]
 
     def __len__(self) -> int:
-        with self._lock:
-            return self._index.searcher().num_docs
+        return self._index.searcher().num_docs
 
 
 def document_text(title: str, abstract: str | None, authors: Iterable[str]) -> str:

@@ -4,6 +4,11 @@ Labels are the store's internal paper keys. The index remembers the last embeddi
 (`seq`), so a store can bring it up to date by adding only rows written since, by any process.
 Files are written whole under a temporary name and renamed, and carry that seq in their name, so a
 reader never sees half a file and a crash never leaves an index that claims rows it lacks.
+
+Searches run side by side: hnswlib's knn_query is safe beside other queries but not beside
+add_items, so adds (and swapping the graph) wait for running searches and searches for adds. The
+search effort (ef) is set once per graph and never changed by a query: hnswlib walks with
+max(ef, k) candidates, so a query wanting more than ef asks for k + 10 and keeps the first k.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import hnswlib
@@ -21,6 +26,8 @@ import numpy as np
 M = 16
 EF_CONSTRUCTION = 200
 EF_SEARCH_MIN = 100
+# A walk keeps this many candidates beyond k when k reaches EF_SEARCH_MIN (as ef = k + 10 did).
+EF_MARGIN = 10
 # Vectors go into the graph one thread at a time: hnswlib's parallel inserts race, so two builds of
 # the same vectors would make different graphs and answer some searches differently. With one
 # thread the graph depends only on the vectors and their order, so a copied database, or the same
@@ -33,6 +40,41 @@ def _safe(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.]+", "_", model)
 
 
+class SharedLock:
+    """Many holders of `shared` at once, or one holder of `exclusive`."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._changed:
+            while self._writing:
+                self._changed.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._changed:
+            while self._writing or self._readers:
+                self._changed.wait()
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
+
+
 class VectorIndex:
     """hnswlib's HNSW graph with inner-product similarity (vectors are unit length: cosine)."""
 
@@ -42,7 +84,7 @@ class VectorIndex:
         self.folder = folder
         self.last_seq = 0
         self.dirty = False
-        self._lock = threading.RLock()
+        self._lock = SharedLock()
         self._index = hnswlib.Index(space="ip", dim=dimensions)
         self._index.init_index(max_elements=1024, ef_construction=EF_CONSTRUCTION, M=M, allow_replace_deleted=False)
         self._index.set_ef(EF_SEARCH_MIN)
@@ -67,7 +109,7 @@ class VectorIndex:
             except (RuntimeError, OSError):
                 continue  # a damaged file: fall back to an older one, or a rebuild
             index.set_ef(EF_SEARCH_MIN)
-            with self._lock:
+            with self._lock.exclusive():
                 self._index, self.last_seq, self.dirty = index, seq, False
             return True
         return False
@@ -77,7 +119,7 @@ class VectorIndex:
         if self.folder is None or not self.dirty:
             return None
         self.folder.mkdir(parents=True, exist_ok=True)
-        with self._lock:
+        with self._lock.shared():  # no add meanwhile; searches may go on
             path = self.folder / f"{_safe(self.model)}-{self.last_seq}.hnsw"
             partial = path.with_suffix(".hnsw.partial")
             self._index.save_index(str(partial))
@@ -91,7 +133,7 @@ class VectorIndex:
 
     def clear(self) -> None:
         """Forget every vector (before a rebuild)."""
-        with self._lock:
+        with self._lock.exclusive():
             self._index = hnswlib.Index(space="ip", dim=self.dimensions)
             self._index.init_index(max_elements=1024, ef_construction=EF_CONSTRUCTION, M=M)
             self._index.set_ef(EF_SEARCH_MIN)
@@ -101,7 +143,7 @@ class VectorIndex:
     # -- writes and reads ---------------------------------------------------------
     def add(self, labels: np.ndarray, vectors: np.ndarray, last_seq: int) -> None:
         """Add or replace vectors (a label already present gets the new vector)."""
-        with self._lock:
+        with self._lock.exclusive():
             if len(labels):
                 needed = self._index.get_current_count() + len(labels)
                 if needed > self._index.get_max_elements():
@@ -119,17 +161,18 @@ class VectorIndex:
         self, vector: np.ndarray, k: int, allowed: Callable[[int], bool] | None = None
     ) -> list[tuple[int, float]]:
         """Up to k (label, cosine) pairs, most similar first; `allowed` filters labels during the walk."""
-        with self._lock:
+        with self._lock.shared():
             count = self._index.get_current_count()
             if count == 0 or k <= 0:
                 return []
             k = min(k, count)
-            self._index.set_ef(max(EF_SEARCH_MIN, k + 10))
+            walk = min(count, k + EF_MARGIN) if k + EF_MARGIN > EF_SEARCH_MIN else k
             try:
-                labels, distances = self._index.knn_query(vector.reshape(1, -1), k=k, filter=allowed)
-            except RuntimeError:  # fewer than k labels pass the filter
+                labels, distances = self._index.knn_query(vector.reshape(1, -1), k=walk, filter=allowed)
+            except RuntimeError:  # fewer than `walk` labels pass the filter
                 return self._search_exhaustive(vector, k, allowed)
-        return [(int(label), 1.0 - float(distance)) for label, distance in zip(labels[0], distances[0], strict=True)]
+        pairs = zip(labels[0][:k], distances[0][:k], strict=True)
+        return [(int(label), 1.0 - float(distance)) for label, distance in pairs]
 
     def _search_exhaustive(
         self, vector: np.ndarray, k: int, allowed: Callable[[int], bool] | None
@@ -143,11 +186,11 @@ class VectorIndex:
         """The stored vectors for labels that are present (callers pass only those)."""
         if len(labels) == 0:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        with self._lock:
+        with self._lock.shared():
             return np.asarray(self._index.get_items(np.asarray(labels, dtype=np.int64)), dtype=np.float32)
 
     def labels(self) -> list[int]:
-        with self._lock:
+        with self._lock.shared():
             return list(self._index.get_ids_list())
 
 

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperradar import __version__
-from paperradar.errors import InputError, PaperNotFound, PaperradarError
+from paperradar.errors import Busy, InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings, load_settings
@@ -27,7 +27,7 @@ from paperradar.web.templating import templates
 
 log = logging.getLogger("paperradar.web")
 STATIC = Path(__file__).parent / "static"
-_STATUS = {PaperNotFound: 404, RateLimited: 429, LoginFailed: 401, InputError: 422}  # most specific first
+_STATUS = {PaperNotFound: 404, RateLimited: 429, LoginFailed: 401, InputError: 422, Busy: 503}  # most specific first
 
 
 def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
@@ -38,7 +38,12 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         if app.state.library.has_embeddings():
             # Load the embedding model while the first visitor reads the home page, not during their search.
             threading.Thread(target=lambda: app.state.library.embedder, daemon=True).start()
+        stop_following = threading.Event()  # the keyword index catches up off the request path
+        follower = threading.Thread(target=app.state.library.follow_indexes, args=(stop_following,), daemon=True)
+        follower.start()
         yield
+        stop_following.set()
+        follower.join(timeout=30)
         if owned:
             app.state.library.close()
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 
 from paperradar.errors import InputError
@@ -82,7 +83,8 @@ def update(request: Request, user: Signed, paper_id: PaperKey, next: Next = "/li
 @pages.post("/library/import", dependencies=CSRF)
 async def import_form(request: Request, user: Signed, file: UploadFile,
                       tags: Annotated[str, Form(max_length=2000)] = "") -> Response:  # fmt: skip
-    report = _library(request).shelf.import_bibtex(user, await read_upload(file), tags=parse_tags(tags))
+    text = await read_upload(file)  # parsing and saving block: the thread pool, not the event loop
+    report = await run_in_threadpool(_library(request).shelf.import_bibtex, user, text, tags=parse_tags(tags))
     return templates.TemplateResponse(request, "imported.html", {"report": report, "name": file.filename or ""})
 
 

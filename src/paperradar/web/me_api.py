@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from paperradar.errors import InputError
 from paperradar.models import SearchMode
@@ -103,7 +104,8 @@ def api_unsave(request: Request, user: Signed, paper_id: PaperId) -> dict:
 async def api_import(request: Request, user: Signed, file: UploadFile) -> dict:
     """A .bib file (multipart field `file`, UTF-8, at most 5 MB), matched by arXiv id, DOI, then title.
     A malformed file changes nothing and names the entry and line."""
-    return _library(request).shelf.import_bibtex(user, await read_upload(file)).to_dict()
+    text = await read_upload(file)  # parsing and saving block: the thread pool, not the event loop
+    return (await run_in_threadpool(_library(request).shelf.import_bibtex, user, text)).to_dict()
 
 
 @api.get("/export", summary="Your library as BibTeX, CSV or JSON",
