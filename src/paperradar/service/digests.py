@@ -14,6 +14,7 @@ from paperradar.digest import (
     SendSummary,
     compose,
     normalise_email,
+    smtp_timeout,
     subject,
 )
 from paperradar.errors import ConfigError, InputError
@@ -51,12 +52,12 @@ class Digests:
             self._renderer = DigestRenderer(self.site_url, self._library.settings.mail_from)
         return self._renderer
 
-    def _mailer(self) -> Mailer:
+    def _mailer(self, timeout: float = 30.0) -> Mailer:
         s = self._library.settings
         if not s.smtp_url:
             raise ConfigError("PAPERRADAR_SMTP_URL: not set, so paperradar sends no email",
                               hint="set it to your mail relay, e.g. smtp://localhost:25")  # fmt: skip
-        return Mailer(s.smtp_url, s.mail_from)
+        return Mailer(s.smtp_url, s.mail_from, timeout)
 
     # -- subscribing ------------------------------------------------------------------------------
     def subscribe(self, email: str, user_id: int | None = None) -> Subscriber:
@@ -171,4 +172,4 @@ class Digests:
         run = DigestRun(self._library.store, day, build, s.digest_claim_timeout, s.clock.now, batch=s.digest_batch)
         if dry_run:
             return run.dry_run(summary)
-        return run.send(summary, self._mailer().session())
+        return run.send(summary, self._mailer(smtp_timeout(s.digest_claim_timeout)).session())

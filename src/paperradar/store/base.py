@@ -335,6 +335,10 @@ class DeliveryStore(Protocol):
         failed, or 'sending' since before `stale_before` (a run that died). Returns the ids claimed."""
         ...
 
+    def renew_claim(self, subscriber_id: int, day: date, worker: str, now: datetime) -> bool:
+        """Refresh `worker`'s 'sending' claim to `now`, committed; False if another run took it meanwhile."""
+        ...
+
     def finish_delivery(self, subscriber_id: int, day: date, worker: str, status: str, now: datetime,
                         message_id: str | None = None, error: str | None = None) -> bool:  # fmt: skip
         """Record how a claimed send ended (sent, refused or failed), committed; False if the claim was lost."""
