@@ -27,9 +27,11 @@ def filters_to_dict(filters: Filters) -> dict[str, Any]:
 
 
 def filters_from_dict(data: dict[str, Any]) -> Filters:
+    """A saved search's filters as stored; integers saved before they were bounded are brought into bounds,
+    so one old search can never break its owner's page or their digest."""
     known = {f.name for f in dataclasses.fields(Filters)}
     values: dict[str, Any] = {k: tuple(v) if k == "categories" else v for k, v in data.items() if k in known}
-    return Filters(**values)
+    return Filters(**values).within_bounds()
 
 
 def _day(paper: Paper) -> date:
@@ -46,6 +48,8 @@ class Alerts:
 
     def save(self, user: User, query: str, mode: str = "hybrid", filters: Filters | None = None,
              name: str = "") -> SavedSearch:  # fmt: skip
+        from paperradar.service import check_filters
+
         query = " ".join((query or "").split())
         if not query or len(query) > MAX_QUERY:
             raise InputError(f"q: a saved search needs a query of 1 to {MAX_QUERY} characters")
@@ -53,6 +57,7 @@ class Alerts:
             mode = SearchMode(mode).value
         except ValueError:
             raise InputError(f"mode: must be lexical, semantic or hybrid, got {str(mode)[:40]!r}") from None
+        check_filters(filters)
         if len(self.store.saved_searches(user.id)) >= MAX_SEARCHES:
             raise InputError(f"saved searches: at most {MAX_SEARCHES}; delete one first")
         name = " ".join((name or query).split())[:MAX_NAME]
