@@ -110,10 +110,15 @@ class Library:
     def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.store = store
+        store.clock = settings.clock.now  # the one clock, down to the rows the store stamps
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._signer: Signer | None = None
         self._digests: Digests | None = None
+
+    def today(self) -> date:
+        """Today's UTC date by the one clock (`settings.clock`): every part asks this, never the local date."""
+        return self.settings.clock.today()
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
@@ -327,7 +332,7 @@ class Library:
         if normalise not in (None, "", "none", "age"):
             raise InputError(f"normalise: must be age or none, got {str(normalise)[:20]!r}")
         years = BestOfRange.of(year, since, until)
-        per_year = date.today().year if normalise == "age" else None
+        per_year = self.today().year if normalise == "age" else None
         ranking = best_of(self.store, years, filters or Filters(), limit, offset, per_year_to=per_year)
         title = years.title + (" (citations per year)" if per_year else "")
         return Page(self._hydrate(ranking), offset, limit, title=title)
@@ -362,7 +367,7 @@ class Library:
         """Papers trending over a day, week or month ending on `day` (default: today, or the newest data)."""
         _check_limit(limit, offset)
         check_filters(filters)
-        end = day or feeds.default_day(self.store, date.today())
+        end = day or feeds.default_day(self.store, self.today())
         span = Window.of(window, end)
         trends = feeds.trending(self.store, span, self._weights(), filters or Filters())
         return self._hydrate_trends(trends, limit, offset, f"Trending {span.phrase} (to {end.isoformat()})")

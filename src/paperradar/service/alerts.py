@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from paperradar.errors import InputError
@@ -39,12 +38,20 @@ def _day(paper: Paper) -> date:
     return paper.listing_date or paper.published or (date(paper.year, 1, 1) if paper.year else date.min)
 
 
+def _utc_day(timestamp: int) -> date:
+    """The UTC day of a stored time (never the server's local one: every date is a UTC date)."""
+    return datetime.fromtimestamp(timestamp, UTC).date()
+
+
 class Alerts:
     """`Library.alerts_for` (the saved-search use cases)."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.store = library.store
+
+    def _now(self) -> int:
+        return int(self.library.settings.clock.now().timestamp())
 
     def save(self, user: User, query: str, mode: str = "hybrid", filters: Filters | None = None,
              name: str = "") -> SavedSearch:  # fmt: skip
@@ -62,7 +69,7 @@ class Alerts:
             raise InputError(f"saved searches: at most {MAX_SEARCHES}; delete one first")
         name = " ".join((name or query).split())[:MAX_NAME]
         return self.store.add_saved_search(user.id, name, query, mode, filters_to_dict(filters or Filters()),
-                                           int(time.time()))  # fmt: skip
+                                           self._now())  # fmt: skip
 
     def searches(self, user: User) -> list[SavedSearch]:
         return self.store.saved_searches(user.id)
@@ -86,9 +93,9 @@ class Alerts:
         """For the user's page: each search's new papers since they last looked (else the last week)."""
         found = []
         for search in self.store.saved_searches(user.id):
-            seen = date.fromtimestamp(search.last_seen) if search.last_seen else until - timedelta(days=DEFAULT_DAYS)
+            seen = _utc_day(search.last_seen) if search.last_seen else until - timedelta(days=DEFAULT_DAYS)
             found.append((search, self.new_matches(search, seen, until)))
         return found
 
     def mark_seen(self, user: User, search_id: int) -> bool:
-        return self.store.mark_seen(user.id, search_id, int(time.time()))
+        return self.store.mark_seen(user.id, search_id, self._now())

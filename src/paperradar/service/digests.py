@@ -74,7 +74,7 @@ class Digests:
             token = self._library.signer.sign(CONFIRM, subscriber.email)
             url = f"{self.site_url}/subscribe/confirm?token={token}"
             try:
-                mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS))
+                mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS, now))
             except MailError:
                 self._library.store.forget_confirmation(subscriber.email)  # so trying again later sends it
                 raise
