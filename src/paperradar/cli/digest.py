@@ -36,6 +36,8 @@ def send(
         counts = f"skipped {summary.skipped}, refused {summary.refused}, failed {summary.failed}"
         if summary.broken:
             counts += f", {summary.broken} could not be composed (see the log above; they stay due)"
+        if summary.lost:
+            counts += f", {summary.lost} sent after their claim was taken (they may get two; see the log)"
         typer.echo(f"{summary.day}: {verb} {count} of {summary.due} due ({summary.papers} papers); {counts}", err=True)
         if summary.papers == 0:
             typer.echo("nothing is trending on that day, so nothing was sent: sync first, or pick --date", err=True)
