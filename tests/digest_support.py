@@ -77,3 +77,18 @@ class HoldingSink(SmtpSink):
                 await asyncio.sleep(0.1)
         self.peers.append(session.peer)
         return await super().handle_DATA(server, session, envelope)
+
+
+@dataclass
+class SlowSink(SmtpSink):
+    """Takes `delay` seconds over each message of the first connection: a run slowed by its relay."""
+
+    delay: float = 1.0
+    first_peer: object = None
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.first_peer is None:
+            self.first_peer = session.peer
+        if session.peer == self.first_peer:
+            await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)

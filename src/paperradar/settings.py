@@ -153,8 +153,9 @@ class Settings(BaseSettings):
         default=600,
         ge=30,
         le=86_400,
-        description="Seconds after which a digest claimed by a run on another machine that never finished is "
-        "sent by the next run (a run on the same machine that died is noticed at once).",
+        description="Seconds after which a digest claimed by a run that never finished it may be sent by "
+        "another run (a dead run in the same container or machine is noticed at once). Each send renews its "
+        "claim first, and the SMTP client waits at most min(30, this/20) seconds per step.",
     )
     index_write_wait: float = Field(
         default=60.0,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from digest_support import HoldingSink, KillingSink
+from digest_support import HoldingSink, KillingSink, SlowSink
 from feed_corpus import load
 from paperradar.store import open_store
 from servers import free_port as _free_port
@@ -51,3 +51,8 @@ def killing_sink() -> Iterator[KillingSink]:
 @pytest.fixture
 def holding_sink() -> Iterator[HoldingSink]:
     yield from _serve(HoldingSink())
+
+
+@pytest.fixture
+def slow_sink() -> Iterator[SlowSink]:
+    yield from _serve(SlowSink())

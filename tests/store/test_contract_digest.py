@@ -96,3 +96,19 @@ def test_an_unsubscribe_after_the_due_list_was_read_is_not_claimed(empty_store):
     empty_store.unsubscribe("a@x.org", T0)
     assert empty_store.claim_deliveries([s.id for s in due], DAY, "w1", T0, T0) == []
     assert empty_store.deliveries(DAY) == [] and a
+
+
+def test_a_renewed_claim_stays_its_runs_and_a_taken_one_cannot_be_renewed(empty_store):
+    a, b = _active(empty_store, "a@x.org", "b@x.org")
+    timeout = timedelta(minutes=10)
+    assert empty_store.claim_deliveries([a, b], DAY, "slow", T0, T0 - timeout) == [a, b]
+    renewed = T0 + timedelta(minutes=9)
+    assert empty_store.renew_claim(a, DAY, "slow", renewed)  # just before sending a's digest
+    later = T0 + timedelta(minutes=11)  # b's claim is stale now, a's renewed one is not
+    assert empty_store.claim_deliveries([a, b], DAY, "second", later, later - timeout) == [b]
+    assert not empty_store.renew_claim(b, DAY, "slow", later)  # the slow run must not send b's
+    assert not empty_store.renew_claim(a, DAY, "second", later)  # nor may a run renew what it never held
+    rows = {d.subscriber_id: d for d in empty_store.deliveries(DAY)}
+    assert (rows[a].worker, rows[a].claimed_at) == ("slow", renewed) and rows[b].worker == "second"
+    assert empty_store.finish_delivery(a, DAY, "slow", "sent", later)
+    assert not empty_store.renew_claim(a, DAY, "slow", later)  # a finished row is nobody's to send again

@@ -21,7 +21,12 @@ def send(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and count; send and record nothing.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Send each due, confirmed subscriber the day's digest, exactly once (safe to rerun or run twice)."""
+    """Send each due, confirmed subscriber the day's digest once: safe to rerun or to run beside another run.
+
+    Each digest is claimed before it goes and recorded after, so concurrent or slow runs never both send
+    one. Only a crash after the SMTP server accepted a mail and before it was recorded sends that one
+    digest again (same Message-ID) on the next run; see docs/digest.md.
+    """
     summary = _library(ctx).digests.send(parse_day(day, "--date"), dry_run=dry_run)
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
@@ -29,6 +34,10 @@ def send(
         verb = "would send" if dry_run else "sent"
         count = summary.due if dry_run else summary.sent
         counts = f"skipped {summary.skipped}, refused {summary.refused}, failed {summary.failed}"
+        if summary.broken:
+            counts += f", {summary.broken} could not be composed (see the log above; they stay due)"
+        if summary.lost:
+            counts += f", {summary.lost} sent after their claim was taken (they may get two; see the log)"
         typer.echo(f"{summary.day}: {verb} {count} of {summary.due} due ({summary.papers} papers); {counts}", err=True)
         if summary.papers == 0:
             typer.echo("nothing is trending on that day, so nothing was sent: sync first, or pick --date", err=True)

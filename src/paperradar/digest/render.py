@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
@@ -124,11 +124,11 @@ class DigestRenderer:
         docs/digest.md, the delivery guarantee) is recognisable as the same message."""
         return f"<digest.{day:%Y%m%d}.{subscriber_id}@{self.host}>"
 
-    def confirmation(self, to: str, confirm_url: str, days: int) -> EmailMessage:
+    def confirmation(self, to: str, confirm_url: str, days: int, now: datetime) -> EmailMessage:
         message = EmailMessage()
         message["To"] = to
         message["Subject"] = "Confirm your paperradar digest"
-        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid("confirm", domain=self.host)
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(self._env.get_template("mail/confirm.txt").render(confirm_url=confirm_url, days=days))

@@ -1,9 +1,12 @@
-"""Send a day's digest to every due subscriber exactly once, recording each delivery in the store.
+"""Send a day's digest to every due subscriber once, recording each delivery in the store.
 
-For each batch of due subscribers: claim their (subscriber, day) rows in one committed transaction,
-then per subscriber render, hand the mail to SMTP, and commit 'sent' (or 'refused'). A second run at
-the same time claims nothing the first holds; a run after a crash reclaims the claims of the dead run
-(at once on this machine, after the claim timeout elsewhere).
+For each batch of due subscribers: claim their (subscriber, day) rows in one committed transaction, so
+runs at the same time share the work. Then per subscriber: render, renew the claim (committed; a claim
+another run took meanwhile is left to it, never sent), hand the mail to SMTP, and commit 'sent' (or
+'refused'). A claim is stale, and open to another run, only once it is `claim_timeout` old; since each
+send renews its claim first and one SMTP hand-off is bounded well under the timeout (see
+`smtp_timeout`), a slow run never sends a digest another run has taken over. A run after a crash
+reclaims the dead run's claims (at once in the same process space, after the claim timeout elsewhere).
 
 The one window no bookkeeping closes: the SMTP server has accepted a mail and the run dies before
 'sent' is committed. The rerun sends that digest again: at-least-once, chosen because a lost digest is
@@ -14,11 +17,12 @@ the day with no sign anything went wrong.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from paperradar.digest.claims import dead_here, worker_token
@@ -27,7 +31,15 @@ from paperradar.mail import MailError, MailRefused
 from paperradar.models import Subscriber
 from paperradar.store.base import DeliveryStore
 
+log = logging.getLogger("paperradar.digest")
+
 BATCH = 200
+_SMTP_STEPS = 20  # network waits of one hand-off at worst: two attempts of connect, TLS, login, MAIL, RCPT, DATA
+
+
+def smtp_timeout(claim_timeout: float) -> float:
+    """The SMTP client's wait per network step, so that a whole hand-off ends well within a claim's life."""
+    return min(30.0, claim_timeout / _SMTP_STEPS)
 
 
 class Session(Protocol):
@@ -37,7 +49,9 @@ class Session(Protocol):
 @dataclass(slots=True)
 class SendSummary:
     """What a run did. `due`: subscribers without a finished digest of the day when the run reached them;
-    `skipped`: of those, the ones another live run was sending; `failed`: left due by a stopped run."""
+    `skipped`: of those, the ones another run was sending; `failed`: left due by a stopped run;
+    `broken`: whose digest could not be composed (their data; logged, left due, the run goes on);
+    `lost`: sent, but their claim was gone when 'sent' was recorded (a second copy may have gone out)."""
 
     day: date
     dry_run: bool = False
@@ -48,6 +62,8 @@ class SendSummary:
     refused: int = 0
     failed: int = 0
     reclaimed: int = 0
+    broken: int = 0
+    lost: int = 0
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=lambda: {"render": 0.0, "smtp": 0.0, "bookkeeping": 0.0})
 
@@ -59,7 +75,7 @@ class SendSummary:
         return {
             "day": self.day.isoformat(), "dry_run": self.dry_run, "papers": self.papers, "due": self.due,
             "sent": self.sent, "skipped": self.skipped, "refused": self.refused, "failed": self.failed,
-            "reclaimed": self.reclaimed, "error": self.error,
+            "reclaimed": self.reclaimed, "broken": self.broken, "lost": self.lost, "error": self.error,
             "seconds": {phase: round(value, 3) for phase, value in self.seconds.items()},
         }  # fmt: skip
 
@@ -81,7 +97,7 @@ class DigestRun:
     day: date
     build: Callable[[Subscriber], Mail]
     claim_timeout: float
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    clock: Callable[[], datetime]
     worker: str = field(default_factory=worker_token)
     batch: int = BATCH
 
@@ -90,9 +106,8 @@ class DigestRun:
         summary.dry_run = True
         for due in self._due(summary):
             summary.due += len(due)
-            with _timed(summary, "render"):
-                for subscriber in due:
-                    self.build(subscriber)
+            for subscriber in due:
+                self._compose(summary, subscriber, record=False)
         return summary
 
     def send(self, summary: SendSummary, session: AbstractContextManager[Session]) -> SendSummary:
@@ -129,8 +144,14 @@ class DigestRun:
         summary.skipped += len(due) - len(claimed)
         mine = [s for s in due if s.id in claimed]
         for done, subscriber in enumerate(mine):
-            with _timed(summary, "render"):
-                message = self.build(subscriber)
+            message = self._compose(summary, subscriber)
+            if message is None:
+                continue
+            with _timed(summary, "bookkeeping"):
+                held = self.store.renew_claim(subscriber.id, self.day, self.worker, self.clock())
+            if not held:  # our claim went stale and another run took it: that run sends this one
+                summary.skipped += 1
+                continue
             try:
                 with _timed(summary, "smtp"):
                     mail.send_raw(message.to, message.data)
@@ -146,7 +167,27 @@ class DigestRun:
             self._finish(summary, subscriber, "sent", message_id=message.message_id)
         return True
 
+    def _compose(self, summary: SendSummary, subscriber: Subscriber, record: bool = True) -> Mail | None:
+        """The subscriber's mail, or None when their data breaks it: logged, counted, their row due again."""
+        try:
+            with _timed(summary, "render"):
+                return self.build(subscriber)
+        except Exception as error:  # one subscriber's bad data must not stop everyone else's digest
+            reason = f"cannot compose: {type(error).__name__}: {error}"[:500]
+            log.error("digest %s: subscriber %d: %s", self.day, subscriber.id, reason)
+            summary.broken += 1
+            if record:
+                self._finish(summary, subscriber, "failed", error=reason)
+            return None
+
     def _finish(self, summary: SendSummary, subscriber: Subscriber, status: str, message_id: str | None = None,
                 error: str | None = None) -> None:  # fmt: skip
         with _timed(summary, "bookkeeping"):
-            self.store.finish_delivery(subscriber.id, self.day, self.worker, status, self.clock(), message_id, error)
+            recorded = self.store.finish_delivery(subscriber.id, self.day, self.worker, status, self.clock(),
+                                                  message_id, error)  # fmt: skip
+        if not recorded and status != "failed":
+            # The hand-off outlived the claim (a relay slower than its timeouts allow): another run may
+            # have sent this digest too. Said loudly, since nothing else would tell.
+            summary.lost += 1
+            log.warning("digest %s: subscriber %d's claim was taken while their mail was %s; they may get two",
+                        self.day, subscriber.id, status)  # fmt: skip

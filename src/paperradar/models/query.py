@@ -14,9 +14,17 @@ class SearchMode(StrEnum):
     HYBRID = "hybrid"
 
 
+MAX_COUNT = 2**63 - 1  # the largest integer both databases bind (SQLite INTEGER, PostgreSQL bigint)
+YEARS = (1000, 3000)  # the years a filter may name, as the API and pages accept them
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Restrictions shared by every retriever and ranker; None means unrestricted."""
+    """Restrictions shared by every retriever and ranker; None means unrestricted.
+
+    `problem()` says what is out of bounds: the service refuses such filters wherever they come in
+    (searches, saved searches), so a value no database can bind is never kept or sent to one.
+    """
 
     year_from: int | None = None
     year_to: int | None = None
@@ -28,6 +36,27 @@ class Filters:
     @classmethod
     def for_year(cls, year: int | None) -> Filters:
         return cls(year_from=year, year_to=year)
+
+    def problem(self) -> str | None:
+        """The first filter out of bounds, as `name: must be ..., got ...`; None when all are usable."""
+        low, high = YEARS
+        for name, value in (("year_from", self.year_from), ("year_to", self.year_to)):
+            if value is not None and not low <= value <= high:
+                return f"{name}: must be a year from {low} to {high}, got {value}"
+        if self.min_citations is not None and not 0 <= self.min_citations <= MAX_COUNT:
+            return f"min_citations: must be 0 to {MAX_COUNT}, got {str(self.min_citations)[:30]}"
+        return None
+
+    def within_bounds(self) -> Filters:
+        """These filters with integers brought into bounds, for filters stored before they were checked:
+        a count above the largest still matches nothing, a year outside the range the same years."""
+        low, high = YEARS
+
+        def year(value: int | None) -> int | None:
+            return None if value is None else min(max(value, low), high)
+
+        cites = None if self.min_citations is None else min(max(self.min_citations, 0), MAX_COUNT)
+        return Filters(year(self.year_from), year(self.year_to), self.categories, self.venue, cites, self.has_code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,16 +105,28 @@ def _check_limit(limit: int, offset: int = 0) -> None:
 check_limit = _check_limit  # for the use-case modules beside this one
 
 
+def check_filters(filters: Filters | None) -> None:
+    """Refuse filters out of bounds (a count no database can bind, a year out of range), naming the field."""
+    problem = filters.problem() if filters is not None else None
+    if problem:
+        raise InputError(problem)
+
+
 class Library:
     """paperradar's use cases over one store."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.store = store
+        store.clock = settings.clock.now  # the one clock, down to the rows the store stamps
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._signer: Signer | None = None
         self._digests: Digests | None = None
+
+    def today(self) -> date:
+        """Today's UTC date by the one clock (`settings.clock`): every part asks this, never the local date."""
+        return self.settings.clock.today()
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
@@ -297,6 +309,7 @@ class Library:
     ) -> Page:
         """Search in a mode. Semantic and hybrid need stored vectors; without any, the search is lexical."""
         _check_limit(limit, offset)
+        check_filters(filters)
         try:
             mode = SearchMode(mode)
         except ValueError:
@@ -311,6 +324,7 @@ class Library:
     def similar(self, key: str, limit: int = 20, filters: Filters | None = None, focus: str | None = None) -> Page:
         """Papers most like one paper, best first, without it; `focus` (some of its text) steers the likeness."""
         _check_limit(limit)
+        check_filters(filters)
         if focus is not None and len(focus) > MAX_FOCUS_CHARS:
             raise InputError(f"focus: at most {MAX_FOCUS_CHARS} characters, got {len(focus)}")
         paper = self.paper(key)
@@ -342,6 +356,7 @@ class Library:
 
     def latest(self, limit: int = 25, offset: int = 0, filters: Filters | None = None) -> Page:
         _check_limit(limit, offset)
+        check_filters(filters)
         return Page(self._hydrate(self.store.latest(filters or Filters(), limit, offset)), offset, limit)
 
     # -- rank -----------------------------------------------------------------
@@ -357,10 +372,11 @@ class Library:
     ) -> Page:
         """Most cited papers of a range of years; `normalise="age"` ranks by citations per year."""
         _check_limit(limit, offset)
+        check_filters(filters)
         if normalise not in (None, "", "none", "age"):
             raise InputError(f"normalise: must be age or none, got {str(normalise)[:20]!r}")
         years = BestOfRange.of(year, since, until)
-        per_year = date.today().year if normalise == "age" else None
+        per_year = self.today().year if normalise == "age" else None
         ranking = best_of(self.store, years, filters or Filters(), limit, offset, per_year_to=per_year)
         title = years.title + (" (citations per year)" if per_year else "")
         notes = ()
@@ -386,6 +402,7 @@ class Library:
     ) -> FeedPage:  # fmt: skip
         """Papers listed in a day, ISO week or month (the newest with papers when `slug` is None), by trend."""
         _check_limit(limit, offset)
+        check_filters(filters)
         filters = filters or Filters()
         period = Period.parse(kind, slug) if slug else feeds.newest_period(self.store, kind, filters)
         if period is None:
@@ -400,7 +417,8 @@ class Library:
     ) -> Page:  # fmt: skip
         """Papers trending over a day, week or month ending on `day` (default: today, or the newest data)."""
         _check_limit(limit, offset)
-        end = day or feeds.default_day(self.store, date.today())
+        check_filters(filters)
+        end = day or feeds.default_day(self.store, self.today())
         span = Window.of(window, end)
         trends = feeds.trending(self.store, span, self._weights(), filters or Filters())
         return self._hydrate_trends(trends, limit, offset, f"Trending {span.phrase} (to {end.isoformat()})")

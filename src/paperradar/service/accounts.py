@@ -13,7 +13,6 @@ PostgreSQL then share one count, and a restart does not wipe it.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -78,6 +77,9 @@ class Accounts:
         self.signer = signer
         self.settings = settings
 
+    def _now(self) -> int:
+        return int(self.settings.clock.now().timestamp())
+
     # -- mail -------------------------------------------------------------------------------------
     @property
     def can_mail(self) -> bool:
@@ -105,7 +107,7 @@ class Accounts:
         # as a rule) is taken at its word; later ones are verified by the operator (`paperradar users add`).
         first_without_mail = not self.can_mail and not self.store.users()
         user = self.store.create_user(email, _hasher.hash(password), is_admin=False, verified=first_without_mail,
-                                      at=_now())  # fmt: skip
+                                      at=self._now())  # fmt: skip
         if user is None:  # taken: tell the owner by mail, and the visitor exactly what a new account hears
             sent = self._mail(email, "paperradar: you already have an account",
                               f"Someone (perhaps you) tried to sign up with this address.\n"
@@ -162,7 +164,7 @@ class Accounts:
             return False
 
     def _limit(self, kind: str, who: str, most: int) -> None:
-        now = _now()
+        now = self._now()
         count = self.store.count_attempt(f"{kind}:{who[:MAX_EMAIL]}", now - now % WINDOW_SECONDS)
         if count > most:
             raise RateLimited("too many attempts: wait a few minutes and try again")
@@ -237,7 +239,7 @@ class Accounts:
             return self.store.user(existing.id) or existing, False
         if password is None:
             raise InputError("password: give one (--password-stdin) for a new account")
-        made = self.store.create_user(email, _hasher.hash(check_password(password)), admin, True, _now())
+        made = self.store.create_user(email, _hasher.hash(check_password(password)), admin, True, self._now())
         if made is None:
             raise InputError(f"email: {email} was registered meanwhile")
         return made, True
@@ -254,7 +256,3 @@ class Accounts:
 
     def revoke_feed(self, user: User) -> None:
         self.store.revoke_feed(user.id)
-
-
-def _now() -> int:
-    return int(time.time())

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from paperradar.errors import InputError
@@ -27,14 +26,21 @@ def filters_to_dict(filters: Filters) -> dict[str, Any]:
 
 
 def filters_from_dict(data: dict[str, Any]) -> Filters:
+    """A saved search's filters as stored; integers saved before they were bounded are brought into bounds,
+    so one old search can never break its owner's page or their digest."""
     known = {f.name for f in dataclasses.fields(Filters)}
     values: dict[str, Any] = {k: tuple(v) if k == "categories" else v for k, v in data.items() if k in known}
-    return Filters(**values)
+    return Filters(**values).within_bounds()
 
 
 def _day(paper: Paper) -> date:
     """When a paper came out: its listing day, else publication day, else 1 January of its year."""
     return paper.listing_date or paper.published or (date(paper.year, 1, 1) if paper.year else date.min)
+
+
+def _utc_day(timestamp: int) -> date:
+    """The UTC day of a stored time (never the server's local one: every date is a UTC date)."""
+    return datetime.fromtimestamp(timestamp, UTC).date()
 
 
 class Alerts:
@@ -44,8 +50,13 @@ class Alerts:
         self.library = library
         self.store = library.store
 
+    def _now(self) -> int:
+        return int(self.library.settings.clock.now().timestamp())
+
     def save(self, user: User, query: str, mode: str = "hybrid", filters: Filters | None = None,
              name: str = "") -> SavedSearch:  # fmt: skip
+        from paperradar.service import check_filters
+
         query = " ".join((query or "").split())
         if not query or len(query) > MAX_QUERY:
             raise InputError(f"q: a saved search needs a query of 1 to {MAX_QUERY} characters")
@@ -53,11 +64,12 @@ class Alerts:
             mode = SearchMode(mode).value
         except ValueError:
             raise InputError(f"mode: must be lexical, semantic or hybrid, got {str(mode)[:40]!r}") from None
+        check_filters(filters)
         if len(self.store.saved_searches(user.id)) >= MAX_SEARCHES:
             raise InputError(f"saved searches: at most {MAX_SEARCHES}; delete one first")
         name = " ".join((name or query).split())[:MAX_NAME]
         return self.store.add_saved_search(user.id, name, query, mode, filters_to_dict(filters or Filters()),
-                                           int(time.time()))  # fmt: skip
+                                           self._now())  # fmt: skip
 
     def searches(self, user: User) -> list[SavedSearch]:
         return self.store.saved_searches(user.id)
@@ -81,9 +93,9 @@ class Alerts:
         """For the user's page: each search's new papers since they last looked (else the last week)."""
         found = []
         for search in self.store.saved_searches(user.id):
-            seen = date.fromtimestamp(search.last_seen) if search.last_seen else until - timedelta(days=DEFAULT_DAYS)
+            seen = _utc_day(search.last_seen) if search.last_seen else until - timedelta(days=DEFAULT_DAYS)
             found.append((search, self.new_matches(search, seen, until)))
         return found
 
     def mark_seen(self, user: User, search_id: int) -> bool:
-        return self.store.mark_seen(user.id, search_id, int(time.time()))
+        return self.store.mark_seen(user.id, search_id, self._now())

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from paperradar.digest import (
@@ -14,6 +14,7 @@ from paperradar.digest import (
     SendSummary,
     compose,
     normalise_email,
+    smtp_timeout,
     subject,
 )
 from paperradar.errors import ConfigError, InputError
@@ -30,16 +31,15 @@ CONFIRM = "digest-confirm"
 UNSUBSCRIBE = "digest-unsubscribe"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Digests:
     """Subscribers and digests over one Library's store, settings and signer."""
 
     def __init__(self, library: Library) -> None:
         self._library = library
         self._renderer: DigestRenderer | None = None
+
+    def _now(self) -> datetime:
+        return self._library.settings.clock.now()
 
     @property
     def site_url(self) -> str:
@@ -52,12 +52,12 @@ class Digests:
             self._renderer = DigestRenderer(self.site_url, self._library.settings.mail_from)
         return self._renderer
 
-    def _mailer(self) -> Mailer:
+    def _mailer(self, timeout: float = 30.0) -> Mailer:
         s = self._library.settings
         if not s.smtp_url:
             raise ConfigError("PAPERRADAR_SMTP_URL: not set, so paperradar sends no email",
                               hint="set it to your mail relay, e.g. smtp://localhost:25")  # fmt: skip
-        return Mailer(s.smtp_url, s.mail_from)
+        return Mailer(s.smtp_url, s.mail_from, timeout)
 
     # -- subscribing ------------------------------------------------------------------------------
     def subscribe(self, email: str, user_id: int | None = None) -> Subscriber:
@@ -65,7 +65,7 @@ class Digests:
         The caller shows the same answer either way, so the form tells nobody who is subscribed."""
         address = normalise_email(email)
         mailer = self._mailer()  # before storing anything: without mail there is no way to confirm
-        now = _now()
+        now = self._now()
         subscriber, _ = self._library.store.add_subscriber(address, now, user_id=user_id)
         # One confirmation an hour per address, whatever the IPs asking: the form cannot flood a mailbox.
         if subscriber.status == "pending" and self._library.store.note_confirmation(
@@ -74,7 +74,7 @@ class Digests:
             token = self._library.signer.sign(CONFIRM, subscriber.email)
             url = f"{self.site_url}/subscribe/confirm?token={token}"
             try:
-                mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS))
+                mailer.send(self.renderer.confirmation(subscriber.email, url, CONFIRM_DAYS, now))
             except MailError:
                 self._library.store.forget_confirmation(subscriber.email)  # so trying again later sends it
                 raise
@@ -87,12 +87,12 @@ class Digests:
             before = self._library.store.subscriber(normalise_email(email))
             subscriber = self.subscribe(email)
             return subscriber, before is None or before.status == "unsubscribed"
-        return self._library.store.add_subscriber(normalise_email(email), _now(), confirmed=True)
+        return self._library.store.add_subscriber(normalise_email(email), self._now(), confirmed=True)
 
     def confirm(self, token: str) -> Subscriber:
         """Activate the subscription a confirmation link was made for."""
         email = self._library.signer.unsign(CONFIRM, token, max_age=CONFIRM_DAYS * 86_400)
-        subscriber = self._library.store.confirm_subscriber(str(email), _now())
+        subscriber = self._library.store.confirm_subscriber(str(email), self._now())
         if subscriber is None:
             raise InputError("token: this address has unsubscribed since; subscribe again to get the digest")
         return subscriber
@@ -107,7 +107,7 @@ class Digests:
 
     def unsubscribe(self, token: str) -> bool:
         """Stop the digest to the address of a signed link; False when it was not subscribed."""
-        return self._library.store.unsubscribe(self.unsubscribe_address(token), _now())
+        return self._library.store.unsubscribe(self.unsubscribe_address(token), self._now())
 
     def subscribers(self, status: str | None = None) -> list[Subscriber]:
         if status not in (None, "pending", "active", "unsubscribed"):
@@ -154,8 +154,8 @@ class Digests:
         return compose(trending, self.personal_sections(subscriber, day))
 
     def send(self, day: date | None = None, dry_run: bool = False) -> SendSummary:
-        """Send each due, confirmed subscriber exactly one digest of `day` (default: today, UTC)."""
-        day = day or _now().date()
+        """Send each due, confirmed subscriber one digest of `day` (default: today, UTC); see docs/digest.md."""
+        day = day or self._now().date()
         trending = self.trending_section(day)
         summary = SendSummary(day, dry_run=dry_run, papers=len(trending.hits))
         if not trending.hits:  # nothing to say: send nothing, record nothing, so a run after the sync still sends
@@ -166,10 +166,10 @@ class Digests:
             sections = self.sections(subscriber, day, trending)
             return self.renderer.message(shared, sections[1:], subscriber.email, subject(day, sections),
                                          self.renderer.message_id(subscriber.id, day),
-                                         self.unsubscribe_url(subscriber.email), _now())  # fmt: skip
+                                         self.unsubscribe_url(subscriber.email), self._now())  # fmt: skip
 
         s = self._library.settings
-        run = DigestRun(self._library.store, day, build, s.digest_claim_timeout, batch=s.digest_batch)
+        run = DigestRun(self._library.store, day, build, s.digest_claim_timeout, s.clock.now, batch=s.digest_batch)
         if dry_run:
             return run.dry_run(summary)
-        return run.send(summary, self._mailer().session())
+        return run.send(summary, self._mailer(smtp_timeout(s.digest_claim_timeout)).session())

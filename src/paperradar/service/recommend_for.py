@@ -74,7 +74,7 @@ class Recommender:
             for tag in entry.tags:
                 groups.setdefault(tag, []).append(entry.paper_id)
         wanted = None if tags is None else {WHOLE, *tags}
-        now = int(time.time())
+        now = int(self.library.settings.clock.now().timestamp())
         for tag in wanted if wanted is not None else groups:
             _, positives = self._vectors(groups.get(tag, []))
             self.store.put_user_model(user.id, tag, model, profile(positives, negatives), now)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -70,6 +69,9 @@ class Shelf:
         self.library = library
         self.store = library.store
 
+    def _now(self) -> int:
+        return int(self.library.settings.clock.now().timestamp())
+
     def _paper_id(self, key: str) -> str:
         return self.library.paper(key).id or ""
 
@@ -81,7 +83,7 @@ class Shelf:
     def save(self, user: User, key: str, tags: list[str] | None = None) -> Paper:
         paper = self.library.paper(key)
         cleaned = clean_tags(tags or [])
-        self.store.save(user.id, paper.id or "", _now())
+        self.store.save(user.id, paper.id or "", self._now())
         if cleaned:
             self.store.update_entry(user.id, paper.id or "", tags=cleaned)
         self._changed(user, cleaned)
@@ -126,13 +128,13 @@ class Shelf:
     # -- votes and "not interested" ---------------------------------------------------------------
     def vote(self, user: User, key: str, up: bool = True) -> bool:
         paper_id = self._paper_id(key)
-        return self.store.vote(user.id, paper_id, _now()) if up else self.store.unvote(user.id, paper_id)
+        return self.store.vote(user.id, paper_id, self._now()) if up else self.store.unvote(user.id, paper_id)
 
     def voted_ids(self, user: User | None, paper_ids: list[str]) -> set[str]:
         return self.store.voted(user.id, paper_ids) if user is not None and paper_ids else set()
 
     def dismiss(self, user: User, key: str) -> bool:
-        dismissed = self.store.dismiss(user.id, self._paper_id(key), _now())
+        dismissed = self.store.dismiss(user.id, self._paper_id(key), self._now())
         if dismissed:
             self._changed(user)
         return dismissed
@@ -153,7 +155,7 @@ class Shelf:
                 best = usable[0]
                 paper_id = best.paper.id or ""
                 report.matched.append((entry.key, paper_id, best.matched_on))
-                if self.store.save(user.id, paper_id, _now()):
+                if self.store.save(user.id, paper_id, self._now()):
                     report.added += 1
                 if tags:
                     current = self.store.shelf(user.id, paper_ids=[paper_id])[0].tags
@@ -192,7 +194,3 @@ def _same_year(a: int | None, b: int | None) -> bool:
 def _cell(text: str) -> str:
     """A CSV cell a spreadsheet will not run as a formula (=, +, -, @ lead a formula in Excel and friends)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _now() -> int:
-    return int(time.time())

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -349,6 +349,10 @@ class DeliveryStore(Protocol):
         failed, or 'sending' since before `stale_before` (a run that died). Returns the ids claimed."""
         ...
 
+    def renew_claim(self, subscriber_id: int, day: date, worker: str, now: datetime) -> bool:
+        """Refresh `worker`'s 'sending' claim to `now`, committed; False if another run took it meanwhile."""
+        ...
+
     def finish_delivery(self, subscriber_id: int, day: date, worker: str, status: str, now: datetime,
                         message_id: str | None = None, error: str | None = None) -> bool:  # fmt: skip
         """Record how a claimed send ended (sent, refused or failed), committed; False if the claim was lost."""
@@ -383,7 +387,17 @@ class Store(
     VoteStore,
     Protocol,
 ):
-    """A paper database: every part of the contract. Backends implement this whole; code may ask for a part."""
+    """A paper database: every part of the contract. Backends implement this whole; code may ask for a part.
+
+    `clock` gives the UTC time the store writes into rows it stamps (updated_at and the like): the
+    system's until the service hands it the settings' one clock, so a replay stamps its own days."""
+
+    clock: Callable[[], datetime]
+
+
+def system_now() -> datetime:
+    """The store's clock until the service sets `Store.clock` (the store reads no settings)."""
+    return datetime.now(UTC)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,6 @@ session, never from the request, so nobody can reach another user's library."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
@@ -117,7 +116,7 @@ def dismiss(request: Request, user: Signed, paper_id: PaperKey, next: Next = "/f
 def for_you(request: Request, user: Signed, tag: Tag = None) -> Response:
     library = _library(request)
     context = {"page": library.recommendations(user.id, FOR_YOU, tag), "tags": library.shelf.tags(user),
-               "tag": tag or "", "alerts": library.saved_searches.since_last_seen(user, date.today())}  # fmt: skip
+               "tag": tag or "", "alerts": library.saved_searches.since_last_seen(user, library.today())}  # fmt: skip
     return templates.TemplateResponse(request, "for_you.html", context)
 
 

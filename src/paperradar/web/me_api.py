@@ -197,5 +197,5 @@ def api_alerts(request: Request, user: Signed,
                until: Annotated[date | None, Query(description="Last listing day (default today).",
                                                    examples=["2026-12-01"])] = None) -> dict:  # fmt: skip
     """For each saved search, the papers it matches among those listed in [since, until]."""
-    found = _library(request).alerts(user.id, since, until or date.today())
+    found = _library(request).alerts(user.id, since, until or _library(request).today())
     return {"results": [{**s.to_dict(), "papers": [h.to_dict() for h in hits]} for s, hits in found]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 
 import psycopg
 
@@ -23,6 +24,7 @@ class PaperBatchesMixin:
     _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     _cursor: Callable[[], AbstractContextManager[psycopg.Cursor]]  # PostgresStore's: the transaction's cursor
+    clock: Callable[[], datetime]  # PostgresStore's: the UTC time rows are stamped with
 
     _local: threading.local  # PostgresStore's: `conn` is set inside a transaction
 
@@ -54,10 +56,11 @@ class PaperBatchesMixin:
                 copy.write_row(to_values(paper))
 
     def update_papers(self, papers: Sequence[Paper]) -> None:
+        now = self.clock()
         with self._cursor() as cursor:
             cursor.executemany(
-                f"UPDATE papers SET {_UPDATE}, updated_at = now() WHERE id = %s",
-                [(*to_values(p)[1:], p.id) for p in papers],
+                f"UPDATE papers SET {_UPDATE}, updated_at = %s WHERE id = %s",
+                [(*to_values(p)[1:], now, p.id) for p in papers],
             )
 
     def add_keys(self, rows: Sequence[tuple[str, str, int | None]]) -> None:

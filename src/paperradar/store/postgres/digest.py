@@ -117,6 +117,14 @@ class DigestMixin:
         )
         return sorted(int(row[0]) for row in rows)
 
+    def renew_claim(self, subscriber_id: int, day: date, worker: str, now: datetime) -> bool:
+        touched = self._run(
+            "UPDATE deliveries SET claimed_at = %s WHERE subscriber_id = %s AND day = %s AND worker = %s "
+            "AND status = 'sending'",
+            (now, subscriber_id, day, worker),
+        )
+        return touched > 0
+
     def finish_delivery(self, subscriber_id: int, day: date, worker: str, status: str, now: datetime,
                         message_id: str | None = None, error: str | None = None) -> bool:  # fmt: skip
         touched = self._run(

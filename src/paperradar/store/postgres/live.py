@@ -6,7 +6,7 @@ A mixin of PostgresStore; it runs on the store's connection and joins whatever t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -23,6 +23,7 @@ class LiveSourcesMixin:
     _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     _run: Callable[..., int]  # PostgresStore's: run a statement, return the rows it touched
+    clock: Callable[[], datetime]  # PostgresStore's: the UTC time rows are stamped with
 
     def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:
         # First read of a day wins: a snapshot is history and is never rewritten.
@@ -38,10 +39,17 @@ class LiveSourcesMixin:
     def set_citations(self, paper_id: str, count: CitationCount) -> bool:
         return (
             self._run(
-                "UPDATE papers SET citations = %s, citations_source = %s, citations_date = %s, updated_at = now() "
+                "UPDATE papers SET citations = %s, citations_source = %s, citations_date = %s, updated_at = %s "
                 "WHERE id = %s AND (citations, citations_source, citations_date) "
                 "IS DISTINCT FROM (%s::integer, %s::text, %s::date)",
-                (count.count, count.source, count.as_of, paper_id, count.count, count.source, count.as_of),
+                (
+                    count.count,
+                    count.source,
+                    count.as_of,
+                    self.clock(),
+                    paper_id,
+                    *(count.count, count.source, count.as_of),
+                ),
             )
             > 0
         )
@@ -97,8 +105,8 @@ class LiveSourcesMixin:
     def save_sync_state(self, state: SyncState) -> None:
         self._run(
             "INSERT INTO sync_state (name, last_datestamp, resumption_token, cursor, updated_at) "
-            "VALUES (%s, %s, %s, %s, now()) ON CONFLICT (name) DO UPDATE SET "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
             "last_datestamp = excluded.last_datestamp, resumption_token = excluded.resumption_token, "
             "cursor = excluded.cursor, updated_at = excluded.updated_at",
-            (state.name, state.last_datestamp, state.resumption_token, Jsonb(state.cursor)),
+            (state.name, state.last_datestamp, state.resumption_token, Jsonb(state.cursor), self.clock()),
         )

@@ -15,7 +15,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
-from paperradar.store.base import Candidate, Ranking, Stats
+from paperradar.store.base import Candidate, Ranking, Stats, system_now
 from paperradar.store.postgres.batches import PaperBatchesMixin
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
@@ -68,6 +68,7 @@ class PostgresStore(
 
     def __init__(self, url: str, index_home: Path | None = None) -> None:
         self.location = redacted(url)
+        self.clock = system_now
         self._local = threading.local()
         self._index_home = index_home
         self._text_index: TextIndex | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Paper
@@ -21,6 +21,7 @@ class PaperBatchesMixin:
     """Needs the host's `_conn`, `_local` (its `unindexed` list of the transaction's new rows) and `_index_new`."""
 
     _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
+    clock: Callable[[], datetime]  # SQLiteStore's: the UTC time rows are stamped with
     _index_new: Callable[[], None]  # SQLiteStore's: put the transaction's new papers in the keyword index
     _local: object
 
@@ -58,7 +59,7 @@ class PaperBatchesMixin:
     def insert_papers(self, papers: Sequence[Paper]) -> None:
         if any(paper.id is None for paper in papers):
             raise ValueError("insert_papers needs public ids")
-        conn, now = self._conn(), datetime.now(UTC).isoformat(timespec="seconds")
+        conn, now = self._conn(), self.clock().isoformat(timespec="seconds")
         pending = getattr(self._local, "unindexed", None)
         if pending is None or not conn.in_transaction:
             raise StoreError("insert_papers must run inside store.transaction()")
@@ -70,7 +71,7 @@ class PaperBatchesMixin:
         if not papers:
             return
         self._index_new()  # the update trigger removes the old text from the index: it must be there
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = self.clock().isoformat(timespec="seconds")
         self._conn().executemany(
             f"UPDATE papers SET {_UPDATE}, updated_at = ? WHERE id = ?",
             [(*to_values(p)[1:], now, p.id) for p in papers],

@@ -133,6 +133,14 @@ class DigestMixin:
                     claimed.append(row[0])
         return claimed
 
+    def renew_claim(self, subscriber_id: int, day: date, worker: str, now: datetime) -> bool:
+        cursor = self._conn().execute(
+            "UPDATE deliveries SET claimed_at = ? WHERE subscriber_id = ? AND day = ? AND worker = ? "
+            "AND status = 'sending'",
+            (_time(now), subscriber_id, day.isoformat(), worker),
+        )
+        return cursor.rowcount > 0
+
     def finish_delivery(self, subscriber_id: int, day: date, worker: str, status: str, now: datetime,
                         message_id: str | None = None, error: str | None = None) -> bool:  # fmt: skip
         cursor = self._conn().execute(

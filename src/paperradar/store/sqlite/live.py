@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from paperradar.models import CitationCount, Paper
@@ -30,6 +30,7 @@ class LiveSourcesMixin:
     """Signals, snapshots and sync state; needs the host class's `_conn()`."""
 
     _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
+    clock: Callable[[], datetime]  # SQLiteStore's: the UTC time rows are stamped with
 
     def add_citation_snapshot(self, paper_id: str, count: CitationCount, extra: dict[str, Any] | None = None) -> bool:
         # First read of a day wins: a snapshot is history and is never rewritten.
@@ -48,7 +49,7 @@ class LiveSourcesMixin:
                 count.count,
                 count.source,
                 count.as_of.isoformat() if count.as_of else None,
-                datetime.now(UTC).isoformat(timespec="seconds"),
+                self.clock().isoformat(timespec="seconds"),
                 paper_id,
                 count.count,
                 count.source,
@@ -117,6 +118,6 @@ class LiveSourcesMixin:
                 state.last_datestamp.isoformat() if state.last_datestamp else None,
                 state.resumption_token,
                 _json(state.cursor),
-                datetime.now(UTC).isoformat(timespec="seconds"),
+                self.clock().isoformat(timespec="seconds"),
             ),
         )

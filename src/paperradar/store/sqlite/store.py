@@ -6,13 +6,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
-from paperradar.store.base import Candidate, Ranking, Stats
+from paperradar.store.base import Candidate, Ranking, Stats, system_now
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.digest import DigestMixin
@@ -31,10 +31,6 @@ BM25_WEIGHTS = (4.0, 1.0, 1.5)
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class SQLiteStore(
     PaperBatchesMixin, FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin
 ):
@@ -43,6 +39,7 @@ class SQLiteStore(
 
     def __init__(self, path: str) -> None:
         self.location = path
+        self.clock = system_now
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
