@@ -7,6 +7,7 @@ store's `rate_hits` table, counted over the window. A single SQLite process coun
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from limits import RateLimitItem, parse
@@ -26,7 +27,7 @@ class Limiter:
         self._store: Store | None = None
         self._limits: MovingWindowRateLimiter | None = None
         if settings.redis_url:
-            self._limits = MovingWindowRateLimiter(_redis(settings.redis_url))
+            self._limits = MovingWindowRateLimiter(_redis(settings.redis_url, settings.database))
         elif settings.database.startswith("postgresql") or settings.web_workers > 1:
             self._store = store
         else:
@@ -47,6 +48,8 @@ class Limiter:
         return self._store.take_hit(key, item.amount, item.get_expiry(), self._now())  # type: ignore[union-attr]
 
 
-def _redis(url: str) -> Storage:
-    # limits names its Redis storages by scheme: redis:// and rediss:// (TLS) are the ones a URL can carry.
-    return RedisStorage(url if url.startswith(("redis://", "rediss://")) else f"redis://{url}")
+def _redis(url: str, database: str) -> Storage:
+    # Counts are per site: two instances (or test runs) sharing one Redis must not share them, so the
+    # keys carry a digest of the database the site serves.
+    site = hashlib.sha256(database.encode()).hexdigest()[:16]
+    return RedisStorage(url, key_prefix=f"paperradar:{site}", socket_timeout=2, socket_connect_timeout=2)
