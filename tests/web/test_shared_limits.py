@@ -118,8 +118,9 @@ def test_a_forwarded_for_header_from_an_unconfigured_proxy_is_not_believed(tmp_p
         for n in range(RATE + 1):  # every post claims another address, from 127.0.0.1 (no proxy is configured)
             cookie, token = form
             body = urllib.parse.urlencode({"email": f"spoof{n}@example.org", "csrf_token": token})
-            connection.request("POST", "/subscribe", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                           "Cookie": cookie, "X-Forwarded-For": f"198.51.100.{n}"})  # fmt: skip
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                       "X-Forwarded-For": f"198.51.100.{n}"}  # fmt: skip
+            connection.request("POST", "/subscribe", body, headers)
             response = connection.getresponse()
             response.read()
             statuses.append(response.status)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import cached_property
 from email.message import EmailMessage
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -260,4 +260,3 @@ class Accounts:
 
     def revoke_feed(self, user: User) -> None:
         self.store.revoke_feed(user.id)
-
