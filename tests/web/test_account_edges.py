@@ -133,3 +133,44 @@ def both_app(seeded_library, tmp_path):
     settings = load_settings(database_url=seeded_library.settings.database, home=tmp_path, secret_key="s" * 32)
     seeded_library.settings = settings
     return create_app(settings, library=seeded_library)
+
+
+def _hold_the_write_lock(app):
+    """Take the store's write lock from another connection, as an import's open batch does; returns a
+    function that lets it go."""
+    url = app.state.library.settings.database
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+        conn.execute("BEGIN IMMEDIATE")  # SQLite's write lock, held until the rollback
+        return lambda: (conn.execute("ROLLBACK"), conn.close())
+    import psycopg
+
+    from paperradar.store.postgres.store import _WRITE_LOCK
+
+    conn = psycopg.connect(url)
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+    return lambda: (conn.rollback(), conn.close())
+
+
+def test_a_login_goes_through_while_an_import_holds_the_write_lock(both_app):
+    both_app.state.library.accounts.add("busy@example.org", PASSWORD, admin=False)
+    client = TestClient(both_app)
+    token = _token(client)
+    release = _hold_the_write_lock(both_app)
+    released = threading.Event()
+    safety = threading.Timer(20, lambda: (released.set(), release()))  # so a failing run still ends
+    safety.start()
+    try:
+        response = client.post("/login", data={"email": "busy@example.org", "password": PASSWORD,
+                                                "csrf_token": token}, follow_redirects=False)  # fmt: skip
+        answered_while_held = not released.is_set()
+        assert response.status_code == 303 and response.headers["location"] == "/library"
+        assert answered_while_held  # the login never waited for the import's lock
+        assert "busy@example.org" in client.get("/library").text
+    finally:
+        safety.cancel()
+        if not released.is_set():
+            released.set()
+            release()
