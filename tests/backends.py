@@ -72,7 +72,7 @@ def postgres_url(postgres_prefix: str) -> str:
 
 def _empty_postgres(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE papers, sync_state, users, rate_limits RESTART IDENTITY CASCADE")
+        conn.execute("TRUNCATE papers, sync_state, users, rate_limits, rate_hits RESTART IDENTITY CASCADE")
         conn.execute("TRUNCATE subscribers RESTART IDENTITY CASCADE")  # and its deliveries
 
 

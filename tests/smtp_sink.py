@@ -4,6 +4,7 @@ Recipients at `refused.example` get a permanent 550, as a mailbox that does not 
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -29,6 +30,9 @@ class SmtpSink:
     port: int = 0
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # While `held` is set, messages wait in DATA until `release` is set: a relay that is slow to answer.
+    held: bool = False
+    release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -47,7 +51,18 @@ class SmtpSink:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def wait_for(self, address: str, count: int = 1) -> list[EmailMessage]:
+        """Messages to one recipient once `count` have come (mail sent off the request path arrives a
+        moment after the answer), or what came within 10 seconds."""
+        for _ in range(100):
+            if len(found := self.to(address)) >= count:
+                return found
+            threading.Event().wait(0.1)
+        return self.to(address)
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.held:
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
         content = envelope.original_content or b""
         message = email.message_from_bytes(content, policy=email.policy.default)
         with self.lock:

@@ -177,7 +177,23 @@ class Settings(BaseSettings):
     subscribe_rate_limit: str = Field(
         default="5/hour",
         pattern=r"^\d+/(second|minute|hour|day)$",
-        description="Subscriptions one IP address may ask for (per web process), e.g. 5/hour.",
+        description="Subscriptions one IP address may ask for (counted for all web workers), e.g. 5/hour.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        pattern=r"^rediss?://\S+$",
+        description="Redis for the rate limits (redis://127.0.0.1:6379/0), shared by every web worker and "
+        "machine. Unset: the database counts them (PostgreSQL, or SQLite with several workers), else memory.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "headers `paperradar serve` believes (e.g. 127.0.0.1). Empty: no proxy, the connection's address counts.",
+    )
+    allowed_hosts: str = Field(
+        default="",
+        description="Comma-separated host names the site answers to (papers.example.org, *.example.org); "
+        "other Host headers get a 400. Empty: any host (links in emails come from PUBLIC_URL regardless).",
     )
 
     # -- trending (docs/trending.md) ---------------------------------------------------------------
@@ -221,6 +237,16 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        return [host.strip() for host in self.allowed_hosts.split(",") if host.strip()]
+
+    @property
+    def site_url(self) -> str:
+        """The site's address for links in emails and feeds: PUBLIC_URL, else http://HOST:PORT; never a
+        request's Host header, which a client chooses."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def clock(self) -> Clock:

@@ -39,10 +39,12 @@ def vars_of(user):
     return [getattr(user, name) for name in user.__slots__]
 
 
-def test_rate_limit_counts_per_key_and_window(empty_store):
-    assert [empty_store.count_attempt("ip:1", 60) for _ in range(3)] == [1, 2, 3]
-    assert empty_store.count_attempt("ip:2", 60) == 1
-    assert empty_store.count_attempt("ip:1", 120) == 1  # a new window starts afresh
+def test_rate_limit_counts_hits_in_a_moving_window_per_key(empty_store):
+    assert [empty_store.take_hit("ip:1", 2, 60, 1000.0 + n) for n in range(3)] == [True, True, False]
+    assert empty_store.take_hit("ip:2", 2, 60, 1002.0)  # another key counts apart
+    assert not empty_store.take_hit("ip:1", 2, 60, 1059.5)  # both hits are still inside the last minute
+    assert empty_store.take_hit("ip:1", 2, 60, 1060.5)  # the first one has left the window, not the second
+    assert not empty_store.take_hit("ip:1", 2, 60, 1060.6)
 
 
 def test_a_library_belongs_to_its_user(empty_store):

@@ -337,8 +337,11 @@ def serve(
         f"{settings.web_workers} worker{'s' if settings.web_workers > 1 else ''})",
         err=True,
     )
+    # X-Forwarded-For is believed only from the configured proxies: uvicorn's default trusts 127.0.0.1,
+    # which lets any local client (or a proxy that passes the header on) pick its own address.
+    proxies = {"proxy_headers": bool(settings.trusted_proxies), "forwarded_allow_ips": settings.trusted_proxies}
     if settings.web_workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", **proxies)
         return
     # Each worker is a fresh process that reads its settings from the environment: hand it the
     # database this command resolved (from --database, say) so every worker serves the same one.
@@ -350,6 +353,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level="warning",
+        **proxies,
     )
 
 

@@ -155,6 +155,8 @@ class Library:
             source.close()
 
     def close(self) -> None:
+        if self._digests is not None:
+            self._digests.close()  # mails queued by the subscribe form go out before the store closes
         self.store.close()
 
     @property

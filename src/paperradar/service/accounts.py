@@ -6,8 +6,9 @@ it, which ends every session issued before. A reset link signs a fingerprint of 
 it works once: using it (or any password change) changes the hash and with it the fingerprint.
 Messages never say whether an email is registered.
 
-The rate limiter counts attempts in the store (a table), not in the process: several web workers on
-PostgreSQL then share one count, and a restart does not wipe it.
+Attempts are counted in moving windows that every web worker shares (service/ratelimits.py). Logins
+are throttled per (account, address) with growing waits, never locked per account: a guesser elsewhere
+cannot shut the owner out. Links in mail come from the configured site address, never the request.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,6 +25,7 @@ from paperradar.digest.address import normalise_email
 from paperradar.errors import InputError
 from paperradar.mail.smtp import Mailer, MailError
 from paperradar.models.account import User
+from paperradar.service.ratelimits import Limiter
 from paperradar.settings import Settings
 from paperradar.store import Store
 from paperradar.tokens import InvalidToken, Signer
@@ -34,8 +37,11 @@ MAX_EMAIL = 254
 SESSION_DAYS = 30
 VERIFY_SECONDS = 3 * 86400
 RESET_SECONDS = 3600
-WINDOW_SECONDS = 15 * 60
-PER_IP, PER_ACCOUNT = 30, 10  # attempts per window: an office behind one address, a guesser on one account
+PER_IP = "30 per 15 minutes"  # attempts from one address: an office behind one NAT
+PER_ACCOUNT = "10 per 15 minutes"  # sign-ups and reset mails to one address: nobody floods an inbox
+# Logins of one account from one address: the waits grow (5 a minute, then 10 in 15 minutes, 20 an
+# hour, 40 a day), so a guesser slows to a crawl while the owner, from anywhere else, logs in.
+LOGIN_BACKOFF = ("5 per minute", "10 per 15 minutes", "20 per hour", "40 per day")
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("a password nobody has")  # verified against when no account matches: same cost
 
@@ -77,6 +83,14 @@ class Accounts:
         self.signer = signer
         self.settings = settings
 
+    @cached_property
+    def limiter(self) -> Limiter:
+        return Limiter(self.settings, self.store)
+
+    @property
+    def site_url(self) -> str:
+        return self.settings.site_url
+
     def _now(self) -> int:
         return int(self.settings.clock.now().timestamp())
 
@@ -99,10 +113,10 @@ class Accounts:
         return True
 
     # -- sign-up and verification -----------------------------------------------------------------
-    def sign_up(self, email: str, password: str, base_url: str, ip: str = "") -> SignUp:
+    def sign_up(self, email: str, password: str, ip: str = "") -> SignUp:
         email, password = check_email(email), check_password(password)
-        self._limit("signup-ip", ip, PER_IP)
-        self._limit("signup-account", email, PER_ACCOUNT)  # each attempt on a taken address mails its owner
+        self._limit(PER_IP, "signup-ip", ip)
+        self._limit(PER_ACCOUNT, "signup-account", email)  # each attempt on a taken address mails its owner
         # Without mail no link can ever verify an address: the first account of such a server (its operator,
         # as a rule) is taken at its word; later ones are verified by the operator (`paperradar users add`).
         first_without_mail = not self.can_mail and not self.store.users()
@@ -111,9 +125,9 @@ class Accounts:
         if user is None:  # taken: tell the owner by mail, and the visitor exactly what a new account hears
             sent = self._mail(email, "paperradar: you already have an account",
                               f"Someone (perhaps you) tried to sign up with this address.\n"
-                              f"If you forgot your password, reset it here: {base_url}/forgot\n")  # fmt: skip
+                              f"If you forgot your password, reset it here: {self.site_url}/forgot\n")  # fmt: skip
         else:
-            sent = self._send_verification(user, base_url)
+            sent = self._send_verification(user)
         if first_without_mail and user is not None:
             return SignUp("Your account is made and you are signed in. This server sends no email "
                           "(PAPERRADAR_SMTP_URL is not set), so as its first account your address counts as "
@@ -126,14 +140,14 @@ class Accounts:
         return SignUp("Check your inbox: we sent a link to verify the address (if it was registered already, "
                       "the mail says so instead). You are signed in meanwhile.", sent, user)  # fmt: skip
 
-    def _send_verification(self, user: User, base_url: str) -> bool:
+    def _send_verification(self, user: User) -> bool:
         token = self.signer.sign("verify", {"u": user.id, "e": user.email})
         return self._mail(user.email, "paperradar: verify your email",
-                          f"Open this link to verify your email for paperradar:\n{base_url}/verify?token={token}\n"
+                          f"Open this link to verify your email for paperradar:\n{self.site_url}/verify?token={token}\n"
                           f"It works for {VERIFY_SECONDS // 86400} days.\n")  # fmt: skip
 
-    def resend_verification(self, user: User, base_url: str) -> bool:
-        return not user.verified and self._send_verification(user, base_url)
+    def resend_verification(self, user: User) -> bool:
+        return not user.verified and self._send_verification(user)
 
     def verify(self, token: str) -> User:
         payload = self.signer.unsign("verify", token, max_age=VERIFY_SECONDS)
@@ -146,8 +160,9 @@ class Accounts:
     # -- login and sessions -----------------------------------------------------------------------
     def login(self, email: str, password: str, ip: str = "") -> User:
         email = (email or "").strip().lower()[:MAX_EMAIL]
-        self._limit("login-ip", ip, PER_IP)
-        self._limit("login-account", email, PER_ACCOUNT)
+        self._limit(PER_IP, "login-ip", ip)
+        for rate in LOGIN_BACKOFF:
+            self._limit(rate, "login", email, ip)
         user = self.store.user_by_email(email) if email else None
         stored = self.store.password_hash(user.id) if user else None
         if not self._verify(stored or _DUMMY_HASH, (password or "")[:MAX_PASSWORD]) or user is None:
@@ -163,10 +178,8 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return False
 
-    def _limit(self, kind: str, who: str, most: int) -> None:
-        now = self._now()
-        count = self.store.count_attempt(f"{kind}:{who[:MAX_EMAIL]}", now - now % WINDOW_SECONDS)
-        if count > most:
+    def _limit(self, rate: str, kind: str, *who: str) -> None:
+        if not self.limiter.hit(rate, kind, *(part[:MAX_EMAIL] for part in who)):
             raise RateLimited("too many attempts: wait a few minutes and try again")
 
     def session_token(self, user: User) -> str:
@@ -191,19 +204,19 @@ class Accounts:
         self.store.end_sessions(user.id)
 
     # -- passwords --------------------------------------------------------------------------------
-    def request_reset(self, email: str, base_url: str, ip: str = "") -> str:
-        self._limit("reset-ip", ip, PER_IP)
+    def request_reset(self, email: str, ip: str = "") -> str:
+        self._limit(PER_IP, "reset-ip", ip)
         try:
             email = check_email(email)
         except InputError:
             email = ""
-        self._limit("reset-account", email, PER_ACCOUNT)  # nobody can flood an inbox with reset mails
+        self._limit(PER_ACCOUNT, "reset-account", email)  # nobody can flood an inbox with reset mails
         user = self.store.user_by_email(email) if email else None
         if user is not None:
             stored = self.store.password_hash(user.id) or ""
             token = self.signer.sign("reset", {"u": user.id, "f": self.signer.mac("reset", stored)[:32]})
             self._mail(user.email, "paperradar: reset your password",
-                       f"Open this link to choose a new password:\n{base_url}/reset?token={token}\n"
+                       f"Open this link to choose a new password:\n{self.site_url}/reset?token={token}\n"
                        f"It works once, for an hour. If you did not ask for it, ignore this mail.\n")  # fmt: skip
         if not self.can_mail:
             return "Password reset needs mail, which this server has not configured; ask its operator."
@@ -218,6 +231,7 @@ class Accounts:
             raise InvalidToken("reset token: used already or not valid", hint="ask for a new link")
         self.store.set_password_hash(user.id, _hasher.hash(password), end_sessions=True)
         self.store.update_user(user.id, verified=True)  # the link came by mail: the address is theirs
+        self.store.revoke_feed(user.id)  # whoever forced the reset may have read the feed URL too
         return self.store.user(user.id) or user
 
     def change_password(self, user: User, current: str, new: str) -> User:

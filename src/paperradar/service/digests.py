@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,7 @@ from paperradar.models import Subscriber
 if TYPE_CHECKING:
     from paperradar.service import Library
 
+log = logging.getLogger("paperradar.digest")
 CONFIRM_DAYS = 7
 _WINDOW_DAYS = {"day": 1, "week": 7, "month": 30}
 _RECOMMENDATION_POOL = 500  # nearest papers to a library, of which those listed in the digest's days are shown
@@ -37,6 +40,7 @@ class Digests:
     def __init__(self, library: Library) -> None:
         self._library = library
         self._renderer: DigestRenderer | None = None
+        self._outbox = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paperradar-confirmations")
 
     def _now(self) -> datetime:
         return self._library.settings.clock.now()
@@ -80,6 +84,24 @@ class Digests:
                 raise
         return subscriber
 
+    def subscribe_later(self, email: str) -> None:
+        """`subscribe` for the web form: the address and the mail setting are checked here, the store and
+        the mail happen on a background thread. The form then answers at once, in the same time for a
+        new, a pending and an active address, and a slow relay holds no request."""
+        address = normalise_email(email)
+        self._mailer()
+        self._outbox.submit(self._subscribe_logged, address)
+
+    def _subscribe_logged(self, address: str) -> None:
+        try:
+            self.subscribe(address)
+        except Exception:  # nobody waits for this answer: the log is where it goes
+            log.exception("could not send the digest confirmation to %s", address)
+
+    def close(self) -> None:
+        """Finish the confirmations still queued (the store closes after)."""
+        self._outbox.shutdown(wait=True)
+
     def add_subscriber(self, email: str, confirmed: bool = False) -> tuple[Subscriber, bool]:
         """For operators: `confirmed` makes the address active at once (no mail); else as `subscribe`.
         True when the address was new or revived."""
@@ -89,10 +111,13 @@ class Digests:
             return subscriber, before is None or before.status == "unsubscribed"
         return self._library.store.add_subscriber(normalise_email(email), self._now(), confirmed=True)
 
+    def confirm_address(self, token: str) -> str:
+        """The address a confirmation link was made for (InvalidToken when it is not one of ours, or old)."""
+        return str(self._library.signer.unsign(CONFIRM, token, max_age=CONFIRM_DAYS * 86_400))
+
     def confirm(self, token: str) -> Subscriber:
         """Activate the subscription a confirmation link was made for."""
-        email = self._library.signer.unsign(CONFIRM, token, max_age=CONFIRM_DAYS * 86_400)
-        subscriber = self._library.store.confirm_subscriber(str(email), self._now())
+        subscriber = self._library.store.confirm_subscriber(self.confirm_address(token), self._now())
         if subscriber is None:
             raise InputError("token: this address has unsubscribed since; subscribe again to get the digest")
         return subscriber

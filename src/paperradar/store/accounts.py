@@ -87,15 +87,15 @@ class AccountsMixin:
     def revoke_feed(self, user_id: int) -> None:
         self._sql_run("UPDATE users SET feed_version = feed_version + 1 WHERE id = ?", (user_id,))
 
-    def count_attempt(self, key: str, window_start: int) -> int:
-        with self.transaction():
-            self._sql_run("DELETE FROM rate_limits WHERE key = ? AND window_start < ?", (key, window_start))
-            rows = self._sql(
-                "INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key, window_start) "
-                "DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
-                (key, window_start),
-            )
-        return int(rows[0][0])
+    def take_hit(self, key: str, most: int, seconds: float, now: float) -> bool:
+        # Autocommit statements, outside transaction(): counting a login never waits for an import's
+        # write lock. Two processes counting one key at the same instant may both pass: one extra hit.
+        self._sql_run("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, now - seconds))
+        taken = self._sql_run(
+            "INSERT INTO rate_hits (key, at) SELECT ?, ? WHERE (SELECT count(*) FROM rate_hits WHERE key = ?) < ?",
+            (key, now, key, most),
+        )
+        return taken > 0
 
     # -- the library ------------------------------------------------------------------------------
     def save(self, user_id: int, paper_id: str, at: int) -> bool:

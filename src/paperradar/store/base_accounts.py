@@ -43,8 +43,9 @@ class AccountStore(Protocol):
         """Make the user's secret feed URL invalid (bumps the feed version)."""
         ...
 
-    def count_attempt(self, key: str, window_start: int) -> int:
-        """Count one attempt under `key` in the window starting then; returns the window's count so far."""
+    def take_hit(self, key: str, most: int, seconds: float, now: float) -> bool:
+        """Count one request under `key` if fewer than `most` were counted in the `seconds` before `now`
+        (a moving window); False, counting nothing, when the window is full."""
         ...
 
 

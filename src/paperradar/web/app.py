@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from paperradar import __version__
 from paperradar.errors import Busy, InputError, PaperNotFound, PaperradarError
@@ -71,6 +72,8 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     app.include_router(me_api.api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BlankFieldsMiddleware)
+    if settings.allowed_host_list:  # a Host header naming another site gets a 400 before any route
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_host_list)
     if settings.cors_origin_list:  # off by default: no other site's script may read the API unless allowed
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])
 

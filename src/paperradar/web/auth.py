@@ -55,7 +55,7 @@ def signup_form(request: Request) -> Response:
 @router.post("/signup", dependencies=CSRF)
 def signup(request: Request, email: Email, password: Password) -> Response:
     try:
-        said = _accounts(request).sign_up(email, password, _base(request), ip=client_ip(request))
+        said = _accounts(request).sign_up(email, password, ip=client_ip(request))
     except InputError as error:
         return _form(request, "signup.html", _status(error), error=str(error), email=email[:254],
                      can_mail=_accounts(request).can_mail)  # fmt: skip
@@ -94,7 +94,14 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/verify")
-def verify(request: Request, token: Token) -> Response:
+def verify_page(request: Request, token: Token) -> Response:
+    """The mailed link only asks (mail scanners fetch every link); the button's POST verifies."""
+    return _form(request, "confirm_link.html", heading="Verify your email", action="/verify", token=token,
+                 message="Confirm that this address is yours.", button="Verify my email")  # fmt: skip
+
+
+@router.post("/verify", dependencies=CSRF)
+def verify(request: Request, token: Annotated[str, Form(max_length=4096)]) -> Response:
     user = _accounts(request).verify(token)
     return _form(request, "message.html", title="Email verified", message=f"Thank you: {user.email} is verified.")
 
@@ -106,7 +113,7 @@ def forgot_form(request: Request) -> Response:
 
 @router.post("/forgot", dependencies=CSRF)
 def forgot(request: Request, email: Email) -> Response:
-    message = _accounts(request).request_reset(email, _base(request), ip=client_ip(request))
+    message = _accounts(request).request_reset(email, ip=client_ip(request))
     return _form(request, "message.html", title="Reset your password", message=message)
 
 
@@ -153,6 +160,6 @@ def revoke_feed(request: Request, user: Signed) -> Response:
 
 @router.post("/account/verify", dependencies=CSRF)
 def resend_verification(request: Request, user: Signed) -> Response:
-    sent = _accounts(request).resend_verification(user, _base(request))
+    sent = _accounts(request).resend_verification(user)
     message = "We sent a new verification link." if sent else "No link was sent (verified already, or no mail)."
     return _form(request, "message.html", title="Verify your email", message=message)

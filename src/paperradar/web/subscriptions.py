@@ -31,15 +31,25 @@ def subscribe(request: Request, email: Annotated[str, Form(max_length=320)]) -> 
         return _page(request, "No email here", "This instance sends no email, so it has no daily digest. "
                      "Follow the daily page in a feed reader (RSS or Atom) instead.", status=503)  # fmt: skip
     ratelimit.check(request, "subscribe", request.app.state.settings.subscribe_rate_limit)
-    _library(request).digests.subscribe(email)
-    # The same answer for a new, a pending and an active address: the form tells no one who subscribed.
+    _library(request).digests.subscribe_later(email)
+    # The same answer, at once, for a new, a pending and an active address: the form tells no one who
+    # subscribed (the mail goes from a background thread, so the answer's timing tells nothing either).
     return _page(request, "Check your inbox",
                  "If this address is not subscribed yet, a link to confirm it is on its way. "
                  "The digest starts once you open it.")  # fmt: skip
 
 
 @router.get("/subscribe/confirm")
-def confirm(request: Request, token: Token) -> Response:
+def confirm_page(request: Request, token: Token) -> Response:
+    """The mailed link only asks (mail scanners fetch every link); the button's POST confirms."""
+    email = _library(request).digests.confirm_address(token)
+    return templates.TemplateResponse(request, "confirm_link.html", {
+        "heading": "Confirm your subscription", "message": f"Send the daily digest to {email}?",
+        "action": "/subscribe/confirm", "token": token, "button": "Confirm"})  # fmt: skip
+
+
+@router.post("/subscribe/confirm", dependencies=[Depends(require_csrf)])
+def confirm(request: Request, token: Annotated[str, Form(min_length=1, max_length=4096)]) -> Response:
     subscriber = _library(request).digests.confirm(token)
     return _page(request, "You are subscribed", f"The daily digest will come to {subscriber.email}.")
 
