@@ -8,7 +8,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from paperradar.rank.bibtex import bibtex
-from paperradar.rank.display import author_line, web_link
+from paperradar.rank.display import author_line, author_search, web_link
 from paperradar.rank.highlight import highlight, snippet
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.web.chart import citation_chart
@@ -26,7 +26,10 @@ templates.env.filters["snippet"] = snippet
 templates.env.globals["csrf_field"] = csrf_field
 templates.env.filters["authors"] = author_line
 templates.env.filters["web_link"] = web_link
+templates.env.filters["author_search"] = author_search
 # The paper card is shared with the digest's mails, which style it inline; pages use the stylesheet.
 templates.env.globals["inline"] = lambda part: Markup("")
 templates.env.globals["signed_in"] = current_user
 templates.env.globals["user_marks"] = user_marks
+# The newest day of the bundled demo data when the database holds it: pages say their "today" is that day.
+templates.env.globals["demo_until"] = lambda request: request.app.state.library.demo_until()
