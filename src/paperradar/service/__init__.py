@@ -365,7 +365,8 @@ class Library:
         period = Period.parse(kind, slug) if slug else feeds.newest_period(self.store, kind, filters)
         if period is None:
             return FeedPage(Page([], offset, limit, total=0), None, None, None)
-        found = feeds.feed(self.store, period, self._weights(), filters)
+        today = feeds.default_day(self.store, self.settings.clock.today())  # the demo's: its newest day
+        found = feeds.feed(self.store, period, self._weights(), filters, today)
         page = self._hydrate_trends(found.trends, limit, offset, period.title)
         return FeedPage(page, period, found.previous, found.next)
 
