@@ -68,7 +68,7 @@ def write_jsonl(records: list[dict], path: Path) -> None:
 
 
 def source_commit(source_md: Path) -> str:
-    match = re.search(r"\*\*Commit[^`]*`([0-9a-f]{40})`", source_md.read_text(encoding="utf-8"))
+    match = re.search(r"\*\*Commit[^\n]*?`([0-9a-f]{40})`", source_md.read_text(encoding="utf-8"))
     return match.group(1) if match else "unknown"
 
 
