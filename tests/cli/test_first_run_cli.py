@@ -22,14 +22,14 @@ def test_an_import_that_skipped_bad_records_exits_1_and_says_how_many(tmp_path):
 
 
 def test_best_prints_the_ids_that_show_and_similar_take(tmp_path):
-    run(tmp_path, "demo", env={"PAPERRADAR_EMBEDDER": "hashing"})
+    run(tmp_path, "demo", "--seeds-only", env={"PAPERRADAR_EMBEDDER": "hashing"})
     listing = run(tmp_path, "best", "--since", "2015", "--limit", "3").stdout
     first_id = listing.splitlines()[2].split()[1]
     assert "LoRA" in run(tmp_path, "show", first_id).stdout
 
 
 def test_a_bounded_best_of_says_how_many_undated_papers_it_leaves_out(tmp_path):
-    run(tmp_path, "demo", env={"PAPERRADAR_EMBEDDER": "hashing"})
+    run(tmp_path, "demo", "--seeds-only", env={"PAPERRADAR_EMBEDDER": "hashing"})
     done = run(tmp_path, "best", "--since", "2015", "--limit", "3")
     assert "cited papers with no known year are left out" in done.stderr
     notes = json.loads(run(tmp_path, "best", "--since", "2015", "--json").stdout)["notes"]

@@ -25,7 +25,8 @@ from servers import free_port, running_server
 def servers(new_postgres_database, tmp_path: Path) -> Iterator[tuple[list[httpx.Client], dict]]:
     url = new_postgres_database("web")
     env = {**os.environ, "PAPERRADAR_DATABASE_URL": url, "PAPERRADAR_HOME": str(tmp_path / "home")}
-    subprocess.run([sys.executable, "-m", "paperradar", "demo", "--json"], env=env, check=True, capture_output=True)
+    demo = [sys.executable, "-m", "paperradar", "demo", "--seeds-only", "--json"]
+    subprocess.run(demo, env=env, check=True, capture_output=True)
     with ExitStack() as stack:
         urls = [stack.enter_context(running_server(env, tmp_path / f"server-{n}.log")) for n in range(2)]
         yield [stack.enter_context(httpx.Client(base_url=url, timeout=10)) for url in urls], env
@@ -69,8 +70,8 @@ def workers(new_postgres_database, tmp_path: Path) -> Iterator[tuple[dict[int, h
     """One `paperradar serve --workers 2`, and a kept-alive connection to each of its two workers."""
     url = new_postgres_database("workers")
     env = {**os.environ, "PAPERRADAR_HOME": str(tmp_path / "home")}
-    subprocess.run([sys.executable, "-m", "paperradar", "--database", url, "demo", "--json"], env=env, check=True,
-                   capture_output=True)  # fmt: skip
+    demo = [sys.executable, "-m", "paperradar", "--database", url, "demo", "--seeds-only", "--json"]
+    subprocess.run(demo, env=env, check=True, capture_output=True)
     port = free_port()
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(

@@ -159,9 +159,33 @@ def copy(
 
 
 @app.command()
-def demo(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Load the bundled demo corpus (450 seed papers) if the database is empty, and embed it."""
+def demo(
+    ctx: typer.Context,
+    seeds_only: Annotated[
+        bool, typer.Option("--seeds-only", help="Only the 450 seed papers (no dates or authors): a small corpus.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Load the bundled demo into an empty database: 450 seed papers, five weeks of arXiv listings and
+    their MiniLM vectors (with another embedder the papers are embedded). Running it again changes nothing."""
     library = _library(ctx)
+    if seeds_only:
+        _seed_demo(library, as_json)
+        return
+    loaded = library.load_full_demo()
+    embedded = _embed(library, as_json)  # papers the bundle has no vector for (all of them, for another model)
+    if as_json:
+        data = loaded.to_dict() if loaded else {"added": 0, "already_loaded": True}
+        _print_json({**data, "embedded": embedded.embedded if embedded else 0})
+    elif loaded is None:
+        typer.echo("The database already has papers; the demo corpus was not loaded.")
+    else:
+        typer.echo(f"Loaded {loaded.describe()}.")
+    if embedded and embedded.embedded and not as_json:
+        render.embed_summary(embedded)
+
+
+def _seed_demo(library: Library, as_json: bool) -> None:
     summary = library.load_demo_if_empty()
     embedded = _embed(library, as_json)
     if as_json:

@@ -1,1 +1,1 @@
-"""The bundled demo corpus: the 450 seed papers, so a fresh install has something to show."""
+"""The bundled demo: 450 seed papers, five weeks of arXiv listings (DEMO-SOURCE.md) and their MiniLM vectors."""

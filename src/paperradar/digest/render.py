@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from paperradar.digest.mime import assemble, new_boundary
 from paperradar.digest.sections import DigestSection
-from paperradar.rank.display import author_line, one_line, web_link
+from paperradar.rank.display import author_line, author_search, one_line, web_link
 from paperradar.rank.highlight import highlight, snippet
 from paperradar.rank.markdown import citation_line, format_count
 
@@ -54,7 +54,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         keep_trailing_newline=True,
     )
-    env.filters.update(authors=author_line, web_link=web_link, citation_line=citation_line,
+    env.filters.update(authors=author_line, author_search=author_search, web_link=web_link, citation_line=citation_line,
                        count=format_count, one_line=one_line, highlight=highlight, snippet=snippet)  # fmt: skip
     env.globals["inline"] = _inline
     return env

@@ -60,5 +60,6 @@ def merge(stored: Paper, record: Paper) -> Paper:
         url=stored.url or record.url,
         pdf_url=stored.pdf_url or record.pdf_url,
         code_url=stored.code_url or record.code_url,
+        comment=stored.comment or record.comment,
         citations=citations,
     )

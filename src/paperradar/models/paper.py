@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
+
+# A repository named in an abstract or comment ("Code: https://github.com/owner/repo."): the link stops
+# at the repository, and trailing punctuation of the sentence is not part of it.
+_REPOSITORY = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.-]+/[\w.-]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ class Paper:
     pdf_url: str | None = None
     code_url: str | None = None
     citations: CitationCount | None = None
+    comment: str | None = None  # the arXiv comment: pages, figures, venue
 
     @property
     def primary_category(self) -> str | None:
@@ -68,6 +74,22 @@ class Paper:
             return self.pdf_url
         if self.arxiv_id:
             return f"https://arxiv.org/pdf/{self.arxiv_id}"
+        return None
+
+    @property
+    def html_link(self) -> str | None:
+        """arXiv's HTML rendering of the paper."""
+        return f"https://arxiv.org/html/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def code_link(self) -> str | None:
+        """The code: the source's own link, else the first GitHub or GitLab repository the comment or abstract names."""
+        if self.code_url:
+            return self.code_url
+        for text in (self.comment, self.abstract):
+            match = _REPOSITORY.search(text or "")
+            if match:
+                return match.group(0).rstrip(".")
         return None
 
     def to_dict(self) -> dict[str, Any]:

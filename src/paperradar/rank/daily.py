@@ -39,11 +39,13 @@ def newest_period(store: Store, kind: str, filters: Filters) -> Period | None:
     return Period.containing(kind, day) if day else None  # type: ignore[arg-type]
 
 
-def feed(store: Store, period: Period, weights: Weights, filters: Filters) -> Feed:
-    """Papers listed in the period, ordered by their trend over the period (ending on its last day)."""
+def feed(store: Store, period: Period, weights: Weights, filters: Filters, today: date | None = None) -> Feed:
+    """Papers listed in the period, ordered by their trend over the period, ending on its last day or on
+    `today` when the period is not over yet (this week's papers of today are "listed today")."""
     listed: list[tuple[str, date | None]] = list(store.listed(period.start, period.end, filters))
-    window = Window("day" if period.kind == "daily" else "week" if period.kind == "weekly" else "month", period.end)
-    trends = rank(_evidence(store, listed, period.end), window, weights)
+    end = min(period.end, today) if today and today >= period.start else period.end
+    window = Window("day" if period.kind == "daily" else "week" if period.kind == "weekly" else "month", end)
+    trends = rank(_evidence(store, listed, end), window, weights)
     before = store.listing_day(before=period.start, filters=filters)
     after = store.listing_day(after=period.end, filters=filters)
     return Feed(

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 
 def author_line(names: list[str], most: int = 6) -> str:
     shown = ", ".join(names[:most])
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def author_search(name: str) -> str:
+    """The site path of a search for a name as an author (`au:"…"`, docs/search.md)."""
+    return "/search?" + urlencode({"q": f'au:"{name}"'})
 
 
 def web_link(url: str | None) -> str | None:

@@ -30,7 +30,9 @@ from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
 from paperradar.search.query import parse
 from paperradar.search.similar import similar_papers
+from paperradar.service import demo
 from paperradar.service.accounts import Accounts
+from paperradar.service.demo import DemoLoad
 from paperradar.service.digests import Digests
 from paperradar.settings import Settings
 from paperradar.sources.base import Source
@@ -51,6 +53,10 @@ MAX_LIMIT = 1_000
 MAX_WINDOW = 1_000
 MAX_FOCUS_CHARS = 2_000
 DEMO_CORPUS = "seed-papers.jsonl.gz"
+NO_SIGNALS = (
+    "None of these papers has Hugging Face upvotes, GitHub stars, votes, saves or citation gains here yet, "
+    "so they rank by how recently they were listed alone."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +86,7 @@ class Page:
     title: str = ""
     total: int | None = None  # how many there are in all, where that is known cheaply
     highlights: tuple[str, ...] = ()  # for search results: the query's words, for pages to mark
-    notes: tuple[str, ...] = ()  # what a reader should know of what the list leaves out
+    notes: tuple[str, ...] = ()  # what a reader should know about the list: what it leaves out, what it ranks by
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,10 +301,29 @@ class Library:
         return Path(str(resources.files("paperradar.data") / DEMO_CORPUS))
 
     def load_demo_if_empty(self) -> ImportSummary | None:
-        """Import the bundled seed papers into an empty database; None when it already has papers."""
+        """Import the bundled seed papers into an empty database; None when it already has papers.
+        (The test suite's corpus; `load_full_demo` adds the arXiv slice and its vectors.)"""
         if self.store.count() > 0:
             return None
         return self.import_sources(self.sources([self.demo_corpus_path()]))
+
+    def load_full_demo(self) -> DemoLoad | None:
+        """Into an empty database: the seed papers, five weeks of arXiv listings and, when the embedder is
+        MiniLM, their bundled vectors (papers left without one wait for `embed_pending`). None when the
+        database already has papers: loading again changes nothing."""
+        if self.store.count() > 0:
+            return None
+        seeds = self.import_sources(self.sources([demo.data_file(demo.SEED_PAPERS)]))
+        arxiv = self.import_sources(self.sources([demo.data_file(demo.ARXIV_PAPERS)]))
+        bundled = demo.store_bundled_vectors(self.store, self.embedder_name())
+        first, last = self.store.listing_day(after=date(1000, 1, 1)), self.store.listing_day()
+        self.store.set_meta(demo.DEMO_KEY, last.isoformat() if last else "")
+        return demo.DemoLoad(seeds, arxiv, first, last, bundled)
+
+    def demo_until(self) -> date | None:
+        """The newest listing day of the bundled demo data when this database holds it, for pages to say so."""
+        value = self.store.meta(demo.DEMO_KEY)
+        return date.fromisoformat(value) if value else None
 
     # -- find -----------------------------------------------------------------
     def search(
@@ -409,7 +434,8 @@ class Library:
         period = Period.parse(kind, slug) if slug else feeds.newest_period(self.store, kind, filters)
         if period is None:
             return FeedPage(Page([], offset, limit, total=0), None, None, None)
-        found = feeds.feed(self.store, period, self._weights(), filters)
+        today = feeds.default_day(self.store, self.settings.clock.today())  # the demo's: its newest day
+        found = feeds.feed(self.store, period, self._weights(), filters, today)
         page = self._hydrate_trends(found.trends, limit, offset, period.title)
         return FeedPage(page, period, found.previous, found.next)
 
@@ -435,7 +461,8 @@ class Library:
         shown = trends[offset : offset + limit]
         papers = {p.id: p for p in self.store.papers([t.paper_id for t in shown])}
         hits = [Hit(papers[t.paper_id], t.score, why=t.reasons) for t in shown if t.paper_id in papers]
-        return Page(hits, offset, limit, title=title, total=len(trends))
+        notes = (NO_SIGNALS,) if trends and not any(set(t.parts) - {"recency"} for t in trends) else ()
+        return Page(hits, offset, limit, title=title, total=len(trends), notes=notes)
 
     def stats(self) -> Stats:
         return self.store.stats()

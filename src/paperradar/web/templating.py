@@ -8,7 +8,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from paperradar.rank.bibtex import bibtex
-from paperradar.rank.display import author_line, web_link
+from paperradar.rank.display import author_line, author_search, web_link
 from paperradar.rank.highlight import highlight, snippet
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.service import MAX_WINDOW
@@ -27,6 +27,7 @@ templates.env.filters["snippet"] = snippet
 templates.env.globals["csrf_field"] = csrf_field
 templates.env.filters["authors"] = author_line
 templates.env.filters["web_link"] = web_link
+templates.env.filters["author_search"] = author_search
 # The paper card is shared with the digest's mails, which style it inline; pages use the stylesheet.
 templates.env.globals["inline"] = lambda part: Markup("")
 templates.env.globals["signed_in"] = current_user
@@ -35,3 +36,5 @@ templates.env.globals["max_window"] = MAX_WINDOW  # the pager offers no page pas
 # The nav's "Best of YEAR": the latest complete year the data has (none on an empty database).
 templates.env.globals["best_year"] = lambda request: request.app.state.library.latest_complete_year()
 templates.env.globals["sends_mail"] = lambda request: bool(request.app.state.settings.smtp_url)
+# The newest day of the bundled demo data when the database holds it: pages say their "today" is that day.
+templates.env.globals["demo_until"] = lambda request: request.app.state.library.demo_until()

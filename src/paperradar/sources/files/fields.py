@@ -20,6 +20,7 @@ MAX_AUTHORS = 5_000
 MAX_AUTHOR_NAME = 2_000
 MAX_URL = 2_000
 MAX_CATEGORIES = 50
+MAX_COMMENT = 2_000
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "arxiv_id", "arxiv", "arxivId", "arXiv"),
@@ -39,6 +40,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "abs_url", "site", "link"),
     "pdf_url": ("pdf_url", "pdf"),
     "code_url": ("code_url", "github", "code", "repo"),
+    "comment": ("comment", "comments"),
 }
 # A count read from a field that names its provider says where it came from.
 _IMPLIED_SOURCE = {"gs_citation": "google_scholar", "cited_by_count": "openalex", "citationCount": "semantic_scholar"}
@@ -181,6 +183,9 @@ def to_paper(record: Mapping[str, Any]) -> Paper:
     _alias, value = pick(record, "venue")
     if value is not None:
         paper.venue = clean_text(str(value), "venue", MAX_TITLE) or None
+    _alias, value = pick(record, "comment")
+    if value is not None:
+        paper.comment = clean_text(value, "comment", MAX_COMMENT) or None
     for name in ("url", "pdf_url", "code_url"):
         alias, value = pick(record, name)
         if value is not None:

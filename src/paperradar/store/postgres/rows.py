@@ -7,14 +7,14 @@ from paperradar.models import CitationCount, Paper
 # Same columns, in the same order, as the SQLite backend's rows.py.
 COLUMNS = (
     "id, arxiv_id, doi, title, abstract, authors, year, published, listing_date, categories, "
-    "venue, url, pdf_url, code_url, citations, citations_source, citations_date"
+    "venue, url, pdf_url, code_url, citations, citations_source, citations_date, comment"
 )
 PREFIXED = ", ".join(f"p.{name.strip()}" for name in COLUMNS.split(","))
 
 
 def to_paper(row: tuple) -> Paper:
     (pid, arxiv_id, doi, title, abstract, authors, year, published, listing_date, categories,
-     venue, url, pdf_url, code_url, citations, citations_source, citations_date) = row[:17]  # fmt: skip
+     venue, url, pdf_url, code_url, citations, citations_source, citations_date, comment) = row[:18]  # fmt: skip
     cites = None
     if citations is not None:
         cites = CitationCount(citations, citations_source, citations_date)
@@ -34,6 +34,7 @@ def to_paper(row: tuple) -> Paper:
         pdf_url=pdf_url,
         code_url=code_url,
         citations=cites,
+        comment=comment,
     )
 
 
@@ -58,4 +59,5 @@ def to_values(paper: Paper) -> tuple:
         cites.count if cites else None,
         cites.source if cites else None,
         cites.as_of if cites else None,
+        paper.comment,
     )

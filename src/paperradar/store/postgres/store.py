@@ -228,6 +228,17 @@ class PostgresStore(
         condition, params = where(filters)
         return int(self._rows(f"SELECT count(*) FROM papers p WHERE TRUE{condition}", params)[0][0])
 
+    def meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = %s", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._rows(
+                "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
     def stats(self) -> Stats:
         row = self._rows(
             "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "

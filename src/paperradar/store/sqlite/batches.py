@@ -63,7 +63,7 @@ class PaperBatchesMixin:
         pending = getattr(self._local, "unindexed", None)
         if pending is None or not conn.in_transaction:
             raise StoreError("insert_papers must run inside store.transaction()")
-        sql = f"INSERT INTO papers ({COLUMNS}, created_at, updated_at) VALUES ({','.join('?' * 19)})"
+        sql = f"INSERT INTO papers ({COLUMNS}, created_at, updated_at) VALUES ({','.join('?' * 20)})"
         for paper in papers:
             pending.append(conn.execute(sql, (*to_values(paper), now, now)).lastrowid)
 

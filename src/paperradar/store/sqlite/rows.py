@@ -10,7 +10,7 @@ from paperradar.models import CitationCount, Paper
 
 COLUMNS = (
     "id, arxiv_id, doi, title, abstract, authors, year, published, listing_date, categories, "
-    "venue, url, pdf_url, code_url, citations, citations_source, citations_date"
+    "venue, url, pdf_url, code_url, citations, citations_source, citations_date, comment"
 )
 
 
@@ -20,7 +20,7 @@ def _date(text: str | None) -> date | None:
 
 def to_paper(row: sqlite3.Row | tuple) -> Paper:
     (pid, arxiv_id, doi, title, abstract, authors, year, published, listing_date, categories,
-     venue, url, pdf_url, code_url, citations, citations_source, citations_date) = row[:17]  # fmt: skip
+     venue, url, pdf_url, code_url, citations, citations_source, citations_date, comment) = row[:18]  # fmt: skip
     cites = None
     if citations is not None:
         cites = CitationCount(citations, citations_source, _date(citations_date))
@@ -40,6 +40,7 @@ def to_paper(row: sqlite3.Row | tuple) -> Paper:
         pdf_url=pdf_url,
         code_url=code_url,
         citations=cites,
+        comment=comment,
     )
 
 
@@ -64,4 +65,5 @@ def to_values(paper: Paper) -> tuple:
         cites.count if cites else None,
         cites.source if cites else None,
         cites.as_of.isoformat() if cites and cites.as_of else None,
+        paper.comment,
     )

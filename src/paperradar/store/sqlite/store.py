@@ -274,6 +274,17 @@ class SQLiteStore(
         condition, params = where(filters)
         return self._conn().execute(f"SELECT count(*) FROM papers p WHERE 1{condition}", params).fetchone()[0]
 
+    def meta(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._conn().execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
     def stats(self) -> Stats:
         row = (
             self._conn()
