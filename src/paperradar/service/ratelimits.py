@@ -33,13 +33,6 @@ class Limiter:
         else:
             self._limits = MovingWindowRateLimiter(MemoryStorage())
 
-    @property
-    def where(self) -> str:
-        """Where the counts live (for `stats` and the docs): redis, database or memory."""
-        if self._store is not None:
-            return "database"
-        return "redis" if isinstance(self._limits.storage, RedisStorage) else "memory"  # type: ignore[union-attr]
-
     def hit(self, rate: str | RateLimitItem, *who: str) -> bool:
         item = parse(rate) if isinstance(rate, str) else rate
         if self._limits is not None:
