@@ -42,6 +42,7 @@ def load(store: Store) -> None:
         # The retrieval paper is old but gained 40 citations in May: it trends by citation velocity.
         for day, count in [(date(2024, 3, 20), 10), (date(2024, 5, 2), 30), (date(2024, 5, 3), 50)]:
             store.add_citation_snapshot(OLD, CitationCount(count, "openalex", day))
+    store.sync_text_index()  # as an import does: searches read the keyword index, they never write it
 
 
 # Papers a hostile or merely unusual source sends, listed on a day of their own (so the counts above hold).
@@ -66,4 +67,5 @@ def load_hostile(store: Store) -> list[str]:
             paper.year, paper.categories = 2024, ["cs.HC"]
             paper.citations = CitationCount(2, "openalex", HOSTILE_DAY)
             upsert(store, paper)
+    store.sync_text_index()
     return [paper.arxiv_id or "" for paper in papers]

@@ -46,6 +46,7 @@ def _add(library: Library, *papers: Paper) -> None:
     with library.store.transaction():
         for paper in papers:
             upsert(library.store, paper)
+    library.sync_indexes()  # as an import does: searches read the keyword index, never write it
 
 
 def test_best_of_by_age_counts_this_year_by_the_utc_clock(library, local_zone, tmp_path):

@@ -79,7 +79,7 @@ def two_workers(request, new_postgres_database, smtp_sink: SmtpSink, tmp_path: P
 
 def _form(connection: http.client.HTTPConnection) -> tuple[str, str]:
     """This connection's CSRF cookie and the subscribe form's token."""
-    connection.request("GET", "/")
+    connection.request("GET", "/latest")  # a list page: it carries the subscribe form
     response = connection.getresponse()
     page = response.read().decode()
     cookie = next(c.split(";")[0] for c in response.headers.get_all("set-cookie") or [] if "csrf" in c)
