@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from servers import running_server
-from web.test_browser import ARGS, CHROMIUM, SCREENSHOTS
+from web.test_browser import CHROMIUM, SCREENSHOTS, browser  # noqa: F401 - the shared browser fixture
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
 PASSWORD = "correct horse battery"
@@ -33,15 +33,6 @@ def site(seeded_db: Path, tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def _sign_up(page, site: str, email: str) -> None:
     page.goto(site + "/signup")
     page.get_by_label("Email").fill(email)
@@ -49,7 +40,7 @@ def _sign_up(page, site: str, email: str) -> None:
     page.get_by_role("button", name="Sign up").click()
 
 
-def test_the_api_browser_renders_offline_under_the_sites_csp(browser, site):
+def test_the_api_browser_renders_offline_under_the_sites_csp(browser, site):  # noqa: F811
     context = browser.new_context()
     page = context.new_page()
     blocked: list[str] = []
@@ -62,7 +53,7 @@ def test_the_api_browser_renders_offline_under_the_sites_csp(browser, site):
     context.close()
 
 
-def test_the_signed_in_header_keeps_to_one_row_at_1280_px(browser, site):
+def test_the_signed_in_header_keeps_to_one_row_at_1280_px(browser, site):  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
     page = context.new_page()
     _sign_up(page, site, "a.rather.long.address.indeed@example-university.org")
@@ -117,7 +108,7 @@ def _submit_every_form_empty(context, site: str, paths: list[str]) -> list[str]:
     return problems
 
 
-def test_every_form_left_empty_answers_with_a_page(browser, site):
+def test_every_form_left_empty_answers_with_a_page(browser, site):  # noqa: F811
     signed_out = browser.new_context(java_script_enabled=False)
     assert _submit_every_form_empty(signed_out, site, SIGNED_OUT) == []
     signed_out.close()
