@@ -47,6 +47,20 @@ class Settings(BaseSettings):
         description="Largest request body (bytes) the web app reads; a bigger one is refused with 413 before "
         "it is read (a BibTeX import is at most 5 MB of it).",
     )
+    request_budget: float = Field(
+        default=30.0,
+        ge=0,
+        le=3_600,
+        description="Seconds a web request may spend: a database query still running then is stopped and the "
+        "request answered with 503 and Retry-After (0: no limit). Commands and the worker have no such limit.",
+    )
+    request_lock_wait: float = Field(
+        default=3.0,
+        ge=0,
+        le=600,
+        description="Seconds a web request that writes (a sign-up, a save, a vote) waits for another process "
+        "writing (an import's batch, a sync) before it is answered with 503 and Retry-After.",
+    )
     cors_origins: str = Field(
         default="",
         max_length=4000,

@@ -147,10 +147,10 @@ def _hold_the_write_lock(app):
         return lambda: (conn.execute("ROLLBACK"), conn.close())
     import psycopg
 
-    from paperradar.store.postgres.store import _WRITE_LOCK
+    from paperradar.store.postgres.store import _WRITE_LOCKS
 
     conn = psycopg.connect(url)
-    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCKS["papers"],))
     return lambda: (conn.rollback(), conn.close())
 
 

@@ -43,7 +43,7 @@ class AccountsMixin:
 
     _sql: Callable[[str, Sequence[object]], list[tuple]]
     _sql_run: Callable[[str, Sequence[object]], int]
-    transaction: Callable[[], AbstractContextManager[None]]
+    transaction: Callable[..., AbstractContextManager[None]]
 
     # -- users ------------------------------------------------------------------------------------
     def create_user(self, email: str, password_hash: str, is_admin: bool, verified: bool, at: int) -> User | None:
@@ -88,8 +88,9 @@ class AccountsMixin:
         self._sql_run("UPDATE users SET feed_version = feed_version + 1 WHERE id = ?", (user_id,))
 
     def take_hit(self, key: str, most: int, seconds: float, now: float) -> bool:
-        # Autocommit statements, outside transaction(): counting a login never waits for an import's
-        # write lock. Two processes counting one key at the same instant may both pass: one extra hit.
+        # Autocommit statements outside transaction(), so on PostgreSQL counting a login never waits for
+        # an import's write lock (SQLite counts in a file of its own: store/sqlite/hits.py). Two processes
+        # counting one key at the same instant may both pass: one extra hit.
         self._sql_run("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, now - seconds))
         taken = self._sql_run(
             "INSERT INTO rate_hits (key, at) SELECT ?, ? WHERE (SELECT count(*) FROM rate_hits WHERE key = ?) < ?",
@@ -133,7 +134,7 @@ class AccountsMixin:
 
     def update_entry(self, user_id: int, paper_id: str, *, note: str | None = None, is_read: bool | None = None,
                      tags: Sequence[str] | None = None) -> bool:  # fmt: skip
-        with self.transaction():
+        with self.transaction(lock="people"):
             found = self._sql(f"SELECT paper_pk FROM shelf WHERE user_id = ? AND paper_pk = {_PK}", (user_id, paper_id))
             if not found:
                 return False

@@ -54,8 +54,10 @@ class PaperStore(Protocol):
 
     location: str
 
-    def transaction(self) -> AbstractContextManager[None]:
-        """All writes inside commit together or not at all (nested calls join the outer one)."""
+    def transaction(self, lock: str = "papers") -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all (nested calls join the outer one). `lock` names
+        the writers it waits for where a backend can tell them apart: "papers" (imports, syncs, merges) or
+        "people" (accounts, libraries, subscribers); SQLite has one lock for both."""
         ...
 
     # -- identity and writes -------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -24,7 +24,8 @@ from paperradar.settings import Settings, load_settings
 from paperradar.web import api, api_docs, auth, csrf, daily, me, me_api, pages, subscriptions
 from paperradar.web.blank_fields import BlankFieldsMiddleware
 from paperradar.web.body_limit import BodyLimit
-from paperradar.web.templating import templates
+from paperradar.web.errors import error_response
+from paperradar.web.time_budget import TimeBudget
 
 log = logging.getLogger("paperradar.web")
 STATIC = Path(__file__).parent / "static"
@@ -78,6 +79,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET"])
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_body)  # before any body is read or parsed
+    app.add_middleware(TimeBudget, seconds=settings.request_budget, lock_wait=settings.request_lock_wait)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -97,23 +99,23 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     @app.exception_handler(PaperradarError)
     async def known_error(request: Request, exc: PaperradarError) -> Response:
         status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
-        return _error(request, status, str(exc))
+        return error_response(request, status, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             f"{'.'.join(str(p) for p in error['loc'][1:]) or error['loc'][0]}: {error['msg']}" for error in exc.errors()
         ]
-        return _error(request, 422, "; ".join(problems), detail=jsonable(exc.errors()))
+        return error_response(request, 422, "; ".join(problems), detail=jsonable(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        return error_response(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return _error(request, 500, "something went wrong on our side")
+        return error_response(request, 500, "something went wrong on our side")
 
     return app
 
@@ -128,9 +130,3 @@ def jsonable(errors: object) -> object:
     if isinstance(errors, list):
         return [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in errors]
     return errors
-
-
-def _error(request: Request, status: int, message: str, detail: object = None) -> Response:
-    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
-        return JSONResponse({"error": message, "detail": detail}, status_code=status)
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)

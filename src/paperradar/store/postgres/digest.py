@@ -25,11 +25,11 @@ class DigestMixin:
 
     _rows: Callable[..., list[tuple]]
     _run: Callable[..., int]
-    transaction: Callable[[], AbstractContextManager[None]]
+    transaction: Callable[..., AbstractContextManager[None]]
 
     def add_subscriber(self, email: str, now: datetime, user_id: int | None = None,
                        confirmed: bool = False) -> tuple[Subscriber, bool]:  # fmt: skip
-        with self.transaction():  # holds the store's write lock: two sign-ups of one address run in turn
+        with self.transaction(lock="people"):  # two sign-ups of one address run in turn
             found = self.subscriber(email)
             status = "active" if confirmed else "pending"
             if found is None:

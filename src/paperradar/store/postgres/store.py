@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -12,6 +14,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from paperradar import budget
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
@@ -30,9 +33,11 @@ from paperradar.store.text_index import TextIndex
 
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
 POOL_SIZE = 8  # connections per process: a web worker's threads share them
-# Writers take this lock first, as SQLite's BEGIN IMMEDIATE does: merging reads candidates and then
-# inserts, so two imports of the same new paper at once must not both find nothing. Reads never wait.
-_WRITE_LOCK = 0x7772697465  # "write"
+# Writers take one of these locks first, as SQLite's BEGIN IMMEDIATE does: merging reads candidates and
+# then inserts, so two imports of the same new paper at once must not both find nothing. Reads never
+# wait, and writes about people (accounts, libraries, subscribers) take their own lock, so a sign-up or
+# a saved paper never queues behind an import's batch.
+_WRITE_LOCKS = {"papers": 0x7772697465, "people": 0x70656F706C65}  # "write", "people"
 
 
 def redacted(url: str) -> str:
@@ -50,6 +55,39 @@ def _configure(conn: psycopg.Connection) -> None:
     # on when filters or exclusions drop candidates, in relaxed order (the store sorts what it finds).
     conn.execute(f"SET hnsw.ef_search = {EF_SEARCH:d}")
     conn.execute("SET hnsw.iterative_scan = relaxed_order")
+
+
+def _keep_budget(conn: psycopg.Connection) -> None:
+    """Bound this connection's statements by the request's budget (paperradar/budget.py), or by none
+    outside a request. Set only when it changes: a pooled connection serves requests and jobs alike."""
+    current = budget.current()
+    if current is not None and current.spent():
+        raise budget.over_budget()  # no new query once the request's time is up
+    wanted = (0, 0)  # no bound
+    if current:
+        wanted = (int(current.seconds * 1000) if math.isfinite(current.seconds) else 0, int(current.lock_wait * 1000))
+    if _BOUNDS.get(conn) != wanted:
+        conn.execute(f"SET statement_timeout = {wanted[0]:d}")
+        conn.execute(f"SET lock_timeout = {wanted[1]:d}")
+        _BOUNDS[conn] = wanted
+
+
+@contextmanager
+def _within_budget() -> Iterator[None]:
+    """A statement stopped by the request's budget, or a lock waited for past it, is a 503 (OverBudget)."""
+    try:
+        yield
+    except psycopg.errors.QueryCanceled as exc:
+        if budget.current() is None:
+            raise
+        raise budget.over_budget() from exc
+    except psycopg.errors.LockNotAvailable as exc:
+        if budget.current() is None:
+            raise
+        raise budget.lock_busy() from exc
+
+
+_BOUNDS: weakref.WeakKeyDictionary[psycopg.Connection, tuple[int, int]] = weakref.WeakKeyDictionary()
 
 
 class PostgresStore(
@@ -93,12 +131,15 @@ class PostgresStore(
     @contextmanager
     def _cursor(self) -> Iterator[psycopg.Cursor]:
         conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            with conn.cursor() as cursor:
-                yield cursor
-            return
-        with self._pool.connection() as conn, conn.cursor() as cursor:
-            yield cursor
+        with _within_budget():
+            if conn is not None:
+                with conn.cursor() as cursor:
+                    yield cursor
+                return
+            with self._pool.connection() as conn:
+                _keep_budget(conn)
+                with conn.cursor() as cursor:
+                    yield cursor
 
     def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[tuple]:
         with self._cursor() as cursor:
@@ -118,15 +159,16 @@ class PostgresStore(
         return self._run(sql.replace("?", "%s"), params)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, lock: str = "papers") -> Iterator[None]:
         if getattr(self._local, "conn", None) is not None:
             yield  # nested: joins the outer transaction
             return
         with self._pool.connection() as conn:
+            _keep_budget(conn)
             self._local.conn = conn
             try:
-                with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                with _within_budget(), conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCKS[lock],))
                     yield
             finally:
                 self._local.conn = None

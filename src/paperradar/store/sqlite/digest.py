@@ -34,11 +34,11 @@ class DigestMixin:
     """Subscribers and deliveries; needs the host class's `_conn()` and `transaction()`."""
 
     _conn: Callable[[], sqlite3.Connection]
-    transaction: Callable[[], AbstractContextManager[None]]
+    transaction: Callable[..., AbstractContextManager[None]]
 
     def add_subscriber(self, email: str, now: datetime, user_id: int | None = None,
                        confirmed: bool = False) -> tuple[Subscriber, bool]:  # fmt: skip
-        with self.transaction():
+        with self.transaction(lock="people"):
             found = self.subscriber(email)
             status = "active" if confirmed else "pending"
             conn = self._conn()
@@ -115,7 +115,7 @@ class DigestMixin:
     def claim_deliveries(self, subscriber_ids: Sequence[int], day: date, worker: str, now: datetime,
                          stale_before: datetime) -> list[int]:  # fmt: skip
         claimed = []
-        with self.transaction():
+        with self.transaction(lock="people"):
             conn = self._conn()
             for subscriber_id in subscriber_ids:
                 # An unsubscribe that landed after the due list was read wins: only active rows are claimed.

@@ -9,15 +9,18 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from paperradar import budget
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats, system_now
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
+from paperradar.store.sqlite.connection import LOCK_WAIT, BudgetedConnection, WaitingRoom
 from paperradar.store.sqlite.digest import DigestMixin
 from paperradar.store.sqlite.feed import FeedMixin
 from paperradar.store.sqlite.filters import where
+from paperradar.store.sqlite.hits import HitCounter
 from paperradar.store.sqlite.lexical import LexicalMixin
 from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
@@ -45,25 +48,31 @@ class SQLiteStore(
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
-        self._shared: sqlite3.Connection | None = None  # ":memory:" has one database per connection
+        self._shared: BudgetedConnection | None = None  # ":memory:" has one database per connection
         self._indexes: dict[str, VectorIndex] = {}
         self._indexes_lock = threading.Lock()
         self._text_index: TextIndex | None = None
         self._text_index_lock = threading.Lock()
+        # Requests waiting to write, seen by long writers of any process (none in memory: one process).
+        self._waiting_room = WaitingRoom(path) if path != ":memory:" else None
+        self._hits = HitCounter(path + "-limits" if path != ":memory:" else ":memory:")
         try:
             apply_migrations(self._conn())
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the database ({exc})") from exc
 
     # -- connections and transactions -------------------------------------------
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self) -> BudgetedConnection:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
         if self.location == ":memory:" and self._shared is not None:
             return self._shared
         # Each thread uses only its own connection; close() may run on another thread, after the work.
-        conn = sqlite3.connect(self.location, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(
+            self.location, isolation_level=None, check_same_thread=False, timeout=LOCK_WAIT, factory=BudgetedConnection
+        )
+        conn.waiting_room = self._waiting_room
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at every checkpoint, no torn data
         conn.execute("PRAGMA foreign_keys = ON")
@@ -76,7 +85,7 @@ class SQLiteStore(
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, lock: str = "papers") -> Iterator[None]:
         conn = self._conn()
         if conn.in_transaction:
             yield
@@ -91,6 +100,8 @@ class SQLiteStore(
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        if self._waiting_room is not None and budget.current() is None:
+            self._waiting_room.give_way()  # a command or job: requests waiting to write go first
 
     def _index_new(self) -> None:
         """Add the papers inserted in this transaction to the keyword index, in one statement."""
@@ -113,7 +124,11 @@ class SQLiteStore(
     def _sql_run(self, sql: str, params: Sequence[object]) -> int:
         return self._conn().execute(sql, params).rowcount
 
+    def take_hit(self, key: str, most: int, seconds: float, now: float) -> bool:
+        return self._hits.take(key, most, seconds, now)
+
     def close(self) -> None:
+        self._hits.close()
         self.save_vector_indexes()
         with self._lock:
             for conn in self._connections:
