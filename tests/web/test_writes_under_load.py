@@ -60,16 +60,9 @@ def test_logins_sign_ups_and_saves_go_through_while_an_import_and_a_sync_write(t
     _write_corpus(corpus)
 
     with running_server(env, tmp_path / "server.log") as url:
-        writers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "paperradar", *args],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )  # fmt: skip
-            for args in (["import", str(corpus), "--json"], ["sync", "citations", "--source", "openalex"])
-        ]
+        jobs = (["import", str(corpus), "--json"], ["sync", "citations", "--source", "openalex"])
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+        writers = [subprocess.Popen([sys.executable, "-m", "paperradar", *job], env=env, **pipes) for job in jobs]
         answers: list[tuple[str, int]] = []
         try:
             with httpx.Client(base_url=url, timeout=60) as probe:
