@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from paperradar.ingest.importer import upsert
+from paperradar.models import Paper
 from paperradar.settings import load_settings
 from paperradar.web.app import create_app
 
@@ -34,6 +36,37 @@ def test_every_api_route_has_a_description_and_examples(tmp_path):
         missing = [p["name"] for p in op.get("parameters", []) if not _has_example(p)]
         assert not missing, f"{path}: parameters without an example: {missing}"
         assert all(p.get("description") for p in op.get("parameters", []) if p["in"] == "query"), path
+
+
+def test_every_api_route_documents_the_refusals_it_answers(tmp_path):
+    """401 for your data signed out, 403 for a change without the CSRF token, 404 for an unknown paper, 422 for
+    a bad parameter: each listed with the one error shape the app sends (tests/web/test_api_conformance.py
+    checks the answers themselves)."""
+    with _client(tmp_path) as client:
+        spec = client.get("/openapi.json").json()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            answers, where = op["responses"], f"{method.upper()} {path}"
+            assert all(answers[code]["content"] == error for code in answers if code >= "400"), where
+            expected = {"401"} if path.startswith("/api/me") else set()
+            expected |= {"403"} if path.startswith("/api/me") and method != "get" else set()
+            expected |= {"404"} if "{paper_id}" in path else set()
+            expected |= {"422"} if op.get("parameters") or op.get("requestBody") else set()
+            assert expected <= set(answers), f"{where} does not document {sorted(expected - set(answers))}"
+    schemas = spec["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and schemas["Error"]["required"] == ["error", "detail"]
+
+
+def test_bibtex_is_declared_with_the_type_it_is_sent_with(tmp_path):
+    with _client(tmp_path) as client:
+        store = client.app.state.library.store
+        with store.transaction():
+            upsert(store, Paper(title="LoRA: Low-Rank Adaptation of Large Language Models", arxiv_id="2106.09685"))
+        sent = client.get("/api/papers/2106.09685/bibtex").headers["content-type"]
+        spec = client.get("/openapi.json").json()
+    answer = spec["paths"]["/api/papers/{paper_id}/bibtex"]["get"]["responses"]["200"]
+    assert list(answer["content"]) == [sent] == ["application/x-bibtex; charset=utf-8"]
 
 
 @pytest.mark.parametrize("path", ["/api/stats", "/api/search?q=x"])
