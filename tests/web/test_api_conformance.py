@@ -26,7 +26,9 @@ from paperradar.service import Library
 from paperradar.settings import load_settings
 from servers import running_server
 
-CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# unsupported_method: a method a path does not take answers 405 with an Allow header naming those it does.
+CHECKS = ",".join(["not_a_server_error", "status_code_conformance", "content_type_conformance",
+                   "response_schema_conformance", "unsupported_method"])  # fmt: skip
 PASSWORD = "correct horse battery"
 EXAMPLE_ID = "2106.09685"  # the paper the schema's examples name
 

@@ -94,3 +94,10 @@ def test_cors_origins_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPERRADAR_CORS_ORIGINS", "*")
     with _client(tmp_path) as client:
         assert client.get("/api/stats", headers={"Origin": ORIGIN}).headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize(("method", "path"), [("TRACE", "/api/stats"), ("DELETE", "/api/search"), ("POST", "/latest")])
+def test_a_method_a_route_does_not_answer_is_refused_naming_the_ones_it_does(tmp_path, method, path):
+    with _client(tmp_path) as client:
+        answer = client.request(method, path)
+    assert answer.status_code == 405 and answer.headers["allow"] == "GET"  # RFC 9110: a 405 says which

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -108,7 +108,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        return _error(request, exc.status_code, str(exc.detail), headers=exc.headers)  # e.g. a 405's Allow
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -130,7 +130,10 @@ def jsonable(errors: object) -> object:
     return errors
 
 
-def _error(request: Request, status: int, message: str, detail: object = None) -> Response:
+def _error(request: Request, status: int, message: str, detail: object = None,
+           headers: Mapping[str, str] | None = None) -> Response:  # fmt: skip
+    """The error answer: JSON (web/api_errors.py's Error) for the API and for clients not asking for HTML."""
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
-        return JSONResponse({"error": message, "detail": detail}, status_code=status)
-    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
+        return JSONResponse({"error": message, "detail": detail}, status_code=status, headers=headers)
+    context = {"status": status, "message": message}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
