@@ -101,3 +101,12 @@ def test_a_method_a_route_does_not_answer_is_refused_naming_the_ones_it_does(tmp
     with _client(tmp_path) as client:
         answer = client.request(method, path)
     assert answer.status_code == 405 and answer.headers["allow"] == "GET"  # RFC 9110: a 405 says which
+
+
+@pytest.mark.parametrize("day", ["0", "20240503", "1714694400"])
+def test_a_day_is_a_date_as_the_schema_says_not_a_count_of_seconds(tmp_path, day):
+    with _client(tmp_path) as client:
+        refused = client.get("/api/trending", params={"day": day})
+        taken = client.get("/api/trending", params={"day": "2024-05-03"})
+    assert refused.status_code == 422 and refused.json()["error"].startswith("day: "), refused.text
+    assert taken.status_code == 200 and taken.json()["title"].endswith("(to 2024-05-03)")

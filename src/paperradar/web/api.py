@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import MAX_WINDOW, Library, Page
@@ -35,6 +37,17 @@ Offset = Annotated[
 ]
 Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of publication.", examples=[2021])]
 MAX_CITATIONS = 1_000_000_000  # far above any paper's; a bigger number would overflow the stores' integers
+
+
+def _iso_day(value: object) -> object:
+    """A day as the schema says (format date, YYYY-MM-DD): pydantic alone also takes a number, as seconds
+    since 1970, so `day=0` answered for 1 January 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a day as YYYY-MM-DD")
+    return value
+
+
+IsoDay = BeforeValidator(_iso_day)  # beside Query() in the Annotated of every date parameter
 PaperId = Annotated[str, Path(description="Public id, arXiv id or DOI.", examples=["2106.09685"])]
 Venue = Annotated[str | None, Query(max_length=200, description="Only papers from this venue.", examples=["NeurIPS"])]
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from paperradar.models import Filters
 from paperradar.service import MAX_WINDOW, FeedPage, Library, Page
+from paperradar.web.api import IsoDay
 from paperradar.web.api_answers import FeedAnswer, TrendingAnswer
 from paperradar.web.api_errors import errors
 from paperradar.web.examples import answer
@@ -34,7 +35,9 @@ Offset = Annotated[
     int, Query(ge=0, le=MAX_WINDOW - 1, description="How many results to skip; offset + limit ≤ 1000.", examples=[0])
 ]
 Window = Annotated[WindowName, Query(description="How far back signals count: day, week or month.", examples=["week"])]
-Day = Annotated[date | None, Query(description="The last day of the window (default: today).", examples=["2024-05-03"])]
+Day = Annotated[
+    date | None, Query(description="The last day of the window (default: today).", examples=["2024-05-03"]), IsoDay
+]
 
 
 def _library(request: Request) -> Library:

@@ -15,7 +15,7 @@ from paperradar.errors import InputError
 from paperradar.models import SearchMode
 from paperradar.service import Library
 from paperradar.service.shelf import EXPORTS
-from paperradar.web.api import SearchFilters, text_answer
+from paperradar.web.api import IsoDay, SearchFilters, text_answer
 from paperradar.web.api_answers import (
     AlertsAnswer,
     Dismissed,
@@ -244,9 +244,9 @@ def api_delete_search(request: Request, user: Signed, search_id: SearchId) -> di
 @api.get("/alerts", summary="New papers of each saved search listed between two days", response_model=None,
          responses=_answer(AlertsAnswer, {"results": [{**SEARCH, "papers": [RESULT]}]}) | READS)  # fmt: skip
 def api_alerts(request: Request, user: Signed,
-               since: Annotated[date, Query(description="First listing day.", examples=["2026-11-24"])],
+               since: Annotated[date, Query(description="First listing day.", examples=["2026-11-24"]), IsoDay],
                until: Annotated[date | None, Query(description="Last listing day (default today).",
-                                                   examples=["2026-12-01"])] = None) -> dict:  # fmt: skip
+                                                   examples=["2026-12-01"]), IsoDay] = None) -> dict:  # fmt: skip
     """For each saved search, the papers it matches among those listed in [since, until]."""
     found = _library(request).alerts(user.id, since, until or _library(request).today())
     return {"results": [{**s.to_dict(), "papers": [h.to_dict() for h in hits]} for s, hits in found]}
