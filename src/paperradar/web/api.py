@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import MAX_WINDOW, Library, Page
+from paperradar.web.api_answers import PaperDetail, ResultPage, StatsAnswer
+from paperradar.web.api_errors import errors
 from paperradar.web.examples import answer
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -33,6 +37,17 @@ Offset = Annotated[
 ]
 Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of publication.", examples=[2021])]
 MAX_CITATIONS = 1_000_000_000  # far above any paper's; a bigger number would overflow the stores' integers
+
+
+def _iso_day(value: object) -> object:
+    """A day as the schema says (format date, YYYY-MM-DD): pydantic alone also takes a number, as seconds
+    since 1970, so `day=0` answered for 1 January 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a day as YYYY-MM-DD")
+    return value
+
+
+IsoDay = BeforeValidator(_iso_day)  # beside Query() in the Annotated of every date parameter
 PaperId = Annotated[str, Path(description="Public id, arXiv id or DOI.", examples=["2106.09685"])]
 Venue = Annotated[str | None, Query(max_length=200, description="Only papers from this venue.", examples=["NeurIPS"])]
 
@@ -85,9 +100,10 @@ SearchFilters = Annotated[Filters, Depends(search_filters)]
 
 @router.get(
     "/search",
+    response_model=None,
     summary="Search by words and meaning",
     response_description='{"results": [...]} best first; each result has `score` and `found_by` (its retrievers)',
-    responses=answer("search"),
+    responses=answer("search", ResultPage) | errors(422),
 )
 def search(
     request: Request,
@@ -105,8 +121,9 @@ def search(
 
 @router.get(
     "/papers/{paper_id:path}/similar",
+    response_model=None,
     summary="Papers most like one paper, best first, without it",
-    responses=answer("similar"),
+    responses=answer("similar", ResultPage) | errors(404, 422),
 )
 def similar(
     request: Request,
@@ -126,19 +143,29 @@ def similar(
     return _results(_library(request).similar(paper_id, limit=limit, filters=filters, focus=focus))
 
 
+BIBTEX = "application/x-bibtex; charset=utf-8"
+
+
+def text_answer(media_types: dict[str, str]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` 200 entry of a route answering text, by media type as sent (with its charset) and an
+    example of each. Such a route says `response_class=Response`, so FastAPI adds no JSON type of its own."""
+    content = {media: {"schema": {"type": "string"}, "example": example} for media, example in media_types.items()}
+    return {200: {"content": content}}
+
+
 @router.get(
     "/papers/{paper_id:path}/bibtex",
     summary="One paper as a BibTeX entry",
-    response_class=PlainTextResponse,
-    responses={200: {"content": {"application/x-bibtex": {"example": "@misc{hu2021lora,\n  title = {{LoRA}}\n}"}}}},
+    response_class=Response,
+    responses=text_answer({BIBTEX: "@misc{hu2021lora,\n  title = {{LoRA}}\n}"}) | errors(404, 422),
 )
 def bibtex(request: Request, paper_id: PaperId) -> Response:
     """The paper's BibTeX entry, as the paper page shows it."""
-    entry = _library(request).bibtex(paper_id)
-    return PlainTextResponse(entry, media_type="application/x-bibtex; charset=utf-8")
+    return Response(_library(request).bibtex(paper_id), media_type=BIBTEX)
 
 
-@router.get("/papers/{paper_id:path}", summary="One paper by public id, arXiv id or DOI", responses=answer("paper"))
+@router.get("/papers/{paper_id:path}", response_model=None, summary="One paper by public id, arXiv id or DOI",
+            responses=answer("paper", PaperDetail) | errors(404, 422))  # fmt: skip
 def paper(request: Request, paper_id: PaperId) -> dict:
     """One paper with its citation counts over time, oldest first."""
     library = _library(request)
@@ -151,7 +178,8 @@ def paper(request: Request, paper_id: PaperId) -> dict:
     return data
 
 
-@router.get("/best", summary="Most cited papers of a year or a range of years", responses=answer("best"))
+@router.get("/best", response_model=None, summary="Most cited papers of a year or a range of years",
+            responses=answer("best", ResultPage) | errors(422))  # fmt: skip
 def best(
     request: Request,
     year: Year = None,
@@ -174,13 +202,17 @@ def best(
     return _results(page, ranked=True)
 
 
-@router.get("/latest", summary="Newest papers first", responses=answer("latest"))
+@router.get(
+    "/latest", response_model=None, summary="Newest papers first", responses=answer("latest", ResultPage) | errors(422)
+)
 def latest(request: Request, limit: Limit = 25, offset: Offset = 0) -> dict:
     """The newest papers by publication date, as the /latest page lists them."""
     return _results(_library(request).latest(limit=limit, offset=offset))
 
 
-@router.get("/stats", summary="How many papers the database holds", responses=answer("stats"))
+@router.get(
+    "/stats", response_model=None, summary="How many papers the database holds", responses=answer("stats", StatsAnswer)
+)
 def stats(request: Request) -> dict:
     """Counts of papers, and of those with abstracts, citations and arXiv ids; the years they span."""
     numbers = _library(request).stats()

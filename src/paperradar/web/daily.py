@@ -11,6 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from paperradar.models import Filters
 from paperradar.service import MAX_WINDOW, FeedPage, Library, Page
+from paperradar.web.api import IsoDay
+from paperradar.web.api_answers import FeedAnswer, TrendingAnswer
+from paperradar.web.api_errors import errors
 from paperradar.web.examples import answer
 from paperradar.web.feeds import feed_response
 from paperradar.web.paging import PageNumber, page_window
@@ -32,7 +35,9 @@ Offset = Annotated[
     int, Query(ge=0, le=MAX_WINDOW - 1, description="How many results to skip; offset + limit ≤ 1000.", examples=[0])
 ]
 Window = Annotated[WindowName, Query(description="How far back signals count: day, week or month.", examples=["week"])]
-Day = Annotated[date | None, Query(description="The last day of the window (default: today).", examples=["2024-05-03"])]
+Day = Annotated[
+    date | None, Query(description="The last day of the window (default: today).", examples=["2024-05-03"]), IsoDay
+]
 
 
 def _library(request: Request) -> Library:
@@ -122,7 +127,10 @@ def _feed_json(found: FeedPage) -> dict[str, Any]:
 
 
 @api.get(
-    "/daily", summary="Papers of the newest day with papers, best first, each with `why`", responses=answer("feed")
+    "/daily",
+    response_model=None,
+    summary="Papers of the newest day with papers, best first, each with `why`",
+    responses=answer("feed", FeedAnswer) | errors(422),
 )
 def api_newest(request: Request, category: Category = None, limit: Limit = 25, offset: Offset = 0) -> dict:
     """The home page's list: the newest listing day, ordered by the trending score over that day."""
@@ -147,11 +155,11 @@ for _kind, _shape, _example in (("daily", "YYYY-MM-DD", "2024-05-03"), ("weekly"
     pages.add_api_route(f"/{_kind}/{{slug}}", _period_page(_kind), methods=["GET"])
     _summary = f"Papers listed in one period ({_shape}), best first, each with `why`"
     api.add_api_route(f"/{_kind}/{{slug}}", _period_api(_kind, _example), methods=["GET"], summary=_summary,
-                      responses=answer("feed"))  # fmt: skip
+                      response_model=None, responses=answer("feed", FeedAnswer) | errors(422))  # fmt: skip
 
 
-@api.get("/trending", summary="Trending papers over a day, week or month, each with `why`",
-         responses=answer("trending"))  # fmt: skip
+@api.get("/trending", response_model=None, summary="Trending papers over a day, week or month, each with `why`",
+         responses=answer("trending", TrendingAnswer) | errors(422))  # fmt: skip
 def api_trending(request: Request, window: Window = "week", day: Day = None, category: Category = None,
                  limit: Limit = 25, offset: Offset = 0) -> dict:  # fmt: skip
     """Papers ranked by the trending formula of docs/trending.md, each with the reasons it ranks there."""

@@ -22,6 +22,7 @@ PAPER: dict[str, Any] = {
     "citations": 14774,
     "citations_source": "openalex",
     "citations_date": "2025-06-01",
+    "comment": "ICLR 2022",
 }
 RESULT = {**PAPER, "score": 0.032787}
 SEARCH_RESULT = {**RESULT, "found_by": ["lexical", "semantic"]}
@@ -50,6 +51,7 @@ ANSWERS: dict[str, Any] = {
 }
 
 
-def answer(name: str) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` of a route: its 200 answer with an example body."""
-    return {200: {"content": {"application/json": {"example": ANSWERS[name]}}}}
+def answer(name: str, model: type) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: its 200 answer, its shape (web/api_answers.py) and an example body.
+    The route says `response_model=None`: it returns a dict that the model describes, not validates."""
+    return {200: {"model": model, "content": {"application/json": {"example": ANSWERS[name]}}}}

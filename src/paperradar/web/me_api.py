@@ -14,7 +14,23 @@ from starlette.concurrency import run_in_threadpool
 from paperradar.errors import InputError
 from paperradar.models import SearchMode
 from paperradar.service import Library
-from paperradar.web.api import SearchFilters
+from paperradar.service.shelf import EXPORTS
+from paperradar.web.api import IsoDay, SearchFilters, text_answer
+from paperradar.web.api_answers import (
+    AlertsAnswer,
+    Dismissed,
+    ImportAnswer,
+    LibraryAnswer,
+    LibraryEntry,
+    RecommendationsAnswer,
+    Removed,
+    Saved,
+    SavedSearchAnswer,
+    SearchesAnswer,
+    UserAnswer,
+    Voted,
+)
+from paperradar.web.api_errors import errors
 from paperradar.web.examples import PAPER, RESULT
 from paperradar.web.me import CSRF, SearchId, Signed, read_upload
 
@@ -33,23 +49,37 @@ SEARCH = {"id": 1, "name": "low-rank adapters", "query": "low-rank adaptation", 
           "filters": {"categories": ["cs.CL"]}, "created_at": 1764576000, "last_seen": None}  # fmt: skip
 
 
-def _example(body: object) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {"application/json": {"example": body}}}}
+READS = errors(401, 422)
+CHANGES = errors(401, 403, 422)
+CHANGES_TO_A_PAPER = errors(401, 403, 404, 422)
+CHANGES_WITH_A_BODY = errors(400, 401, 403, 404, 413, 422)  # 400: a body that does not parse
+
+
+def _answer(model: type, example: object) -> dict[int | str, dict[str, Any]]:
+    """A 200 answer: its shape (web/api_answers.py; the route returns a dict it describes) and an example."""
+    return {200: {"model": model, "content": {"application/json": {"example": example}}}}
 
 
 def _library(request: Request) -> Library:
     return request.app.state.library
 
 
-@api.get("", summary="The signed-in user", responses=_example({"id": 1, "email": "you@example.org",
-                                                               "is_admin": False, "verified": True}))  # fmt: skip
+@api.get(
+    "",
+    response_model=None,
+    summary="The signed-in user",
+    responses=_answer(UserAnswer, {"id": 1, "email": "you@example.org", "is_admin": False, "verified": True})
+    | errors(401),
+)
 def me(user: Signed) -> dict:
     """Who the session cookie belongs to (401 without one). Never includes the password or its hash."""
     return user.to_dict()
 
 
 @api.get("/library", summary="Your saved papers, newest save first, with tags, notes and read marks",
-         responses=_example({"results": [{**PAPER, "library": ENTRY}], "tags": {"peft": 1}}))  # fmt: skip
+         response_model=None,
+         responses=_answer(LibraryAnswer, {"results": [{**PAPER, "library": ENTRY}], "tags": {"peft": 1}})
+         | READS)  # fmt: skip
 def api_library(request: Request, user: Signed, tag: Tag = None) -> dict:
     """Each saved paper with your `library` entry (tags, note, read mark), and the count of each tag."""
     library = _library(request)
@@ -58,7 +88,7 @@ def api_library(request: Request, user: Signed, tag: Tag = None) -> dict:
 
 
 @api.put("/library/{paper_id:path}", summary="Save a paper (optionally with tags)", dependencies=CSRF,
-         responses=_example({"saved": PAPER["id"]}))  # fmt: skip
+         response_model=None, responses=_answer(Saved, {"saved": PAPER["id"]}) | CHANGES_WITH_A_BODY)  # fmt: skip
 def api_save(request: Request, user: Signed, paper_id: PaperId,
              body: Annotated[dict[str, Any] | None, Body(examples=[{"tags": ["peft"]}])] = None) -> dict:  # fmt: skip
     """Saving a paper already saved keeps it (and adds the tags given)."""
@@ -67,7 +97,7 @@ def api_save(request: Request, user: Signed, paper_id: PaperId,
 
 
 @api.patch("/library/{paper_id:path}", summary="Change a saved paper's note, tags or read mark", dependencies=CSRF,
-           responses=_example(ENTRY))  # fmt: skip
+           response_model=None, responses=_answer(LibraryEntry, ENTRY) | CHANGES_WITH_A_BODY)  # fmt: skip
 def api_update(request: Request, user: Signed, paper_id: PaperId,
                body: Annotated[dict[str, Any], Body(examples=[{"note": "Read §3", "read": True}])],
                ) -> dict:  # fmt: skip
@@ -90,17 +120,19 @@ def _tag_list(tags: object) -> list[str] | None:
 
 
 @api.delete("/library/{paper_id:path}", summary="Remove a paper from your library", dependencies=CSRF,
-            responses=_example({"removed": True}))  # fmt: skip
+            response_model=None, responses=_answer(Removed, {"removed": True}) | CHANGES_TO_A_PAPER)  # fmt: skip
 def api_unsave(request: Request, user: Signed, paper_id: PaperId) -> dict:
     """`removed` is false when the paper was not in your library."""
     return {"removed": _library(request).shelf.unsave(user, paper_id)}
 
 
 @api.post("/import", summary="Import a Zotero/BibTeX export into your library", dependencies=CSRF,
-          responses=_example({"added": 1, "matched": [{"key": "hu2021lora", "paper_id": PAPER["id"],
+          response_model=None,
+          responses=_answer(ImportAnswer, {"added": 1, "matched": [{"key": "hu2021lora", "paper_id": PAPER["id"],
                                                        "matched_on": "arxiv"}],
                               "unmatched": [{"key": "unknown2020", "line": 12,
-                                             "reason": "no paper in this database matches it"}]}))  # fmt: skip
+                                             "reason": "no paper in this database matches it"}]})
+          | errors(400, 401, 403, 413, 422))  # fmt: skip
 async def api_import(request: Request, user: Signed, file: UploadFile) -> dict:
     """A .bib file (multipart field `file`, UTF-8, at most 5 MB), matched by arXiv id, DOI, then title.
     A malformed file changes nothing and names the entry and line."""
@@ -108,9 +140,22 @@ async def api_import(request: Request, user: Signed, file: UploadFile) -> dict:
     return (await run_in_threadpool(_library(request).shelf.import_bibtex, user, text)).to_dict()
 
 
-@api.get("/export", summary="Your library as BibTeX, CSV or JSON",
-         responses={200: {"content": {"application/json": {"example": [{**PAPER, "library": ENTRY}]},
-                                      "text/x-bibtex": {"example": "@article{hu2021lora, …}"}}}})  # fmt: skip
+def _sent(media: str) -> str:
+    return f"{media}; charset=utf-8"
+
+
+EXPORTED = text_answer(
+    {
+        _sent(EXPORTS["bibtex"]): "@misc{hu2021lora,\n  title = {{LoRA}}\n}",
+        _sent(EXPORTS["csv"]): "id,title,authors,year,arxiv_id,doi,url,tags,read,note,saved_at\r\n",
+    }
+)
+EXPORTED[200]["content"][_sent(EXPORTS["json"])] = {"schema": {"type": "array", "items": {"type": "object"}},
+                                                    "example": [{**PAPER, "library": ENTRY}]}  # fmt: skip
+
+
+@api.get("/export", summary="Your library as BibTeX, CSV or JSON", response_class=Response,
+         responses=EXPORTED | READS)  # fmt: skip
 def api_export(request: Request, user: Signed,
                fmt: Annotated[str, Query(alias="format", pattern="^(bibtex|csv|json)$",
                                          description="bibtex (Zotero imports it back), csv or json.",
@@ -118,24 +163,25 @@ def api_export(request: Request, user: Signed,
                tag: Tag = None) -> Response:  # fmt: skip
     """The whole library, or one tag of it, as a file."""
     text, media = _library(request).shelf.export(user, fmt, tag)
-    return Response(text, media_type=f"{media}; charset=utf-8")
+    return Response(text, media_type=_sent(media))
 
 
-@api.put("/votes/{paper_id:path}", summary="Upvote a paper", dependencies=CSRF, responses=_example({"voted": True}))
+@api.put("/votes/{paper_id:path}", summary="Upvote a paper", dependencies=CSRF, response_model=None,
+         responses=_answer(Voted, {"voted": True}) | CHANGES_TO_A_PAPER)  # fmt: skip
 def api_vote(request: Request, user: Signed, paper_id: PaperId) -> dict:
     """One vote per user and paper; votes feed the trending score (docs/trending.md)."""
     return {"voted": _library(request).shelf.vote(user, paper_id, True)}
 
 
-@api.delete("/votes/{paper_id:path}", summary="Take back an upvote", dependencies=CSRF,
-            responses=_example({"removed": True}))  # fmt: skip
+@api.delete("/votes/{paper_id:path}", summary="Take back an upvote", dependencies=CSRF, response_model=None,
+            responses=_answer(Removed, {"removed": True}) | CHANGES_TO_A_PAPER)  # fmt: skip
 def api_unvote(request: Request, user: Signed, paper_id: PaperId) -> dict:
     """`removed` is false when you had not voted for it."""
     return {"removed": _library(request).shelf.vote(user, paper_id, False)}
 
 
 @api.put("/dismissed/{paper_id:path}", summary='Mark a paper "not interested"', dependencies=CSRF,
-         responses=_example({"dismissed": True}))  # fmt: skip
+         response_model=None, responses=_answer(Dismissed, {"dismissed": True}) | CHANGES_TO_A_PAPER)  # fmt: skip
 def api_dismiss(request: Request, user: Signed, paper_id: PaperId) -> dict:
     """The paper is never recommended to you again, and papers like it rank lower."""
     return {"dismissed": _library(request).shelf.dismiss(user, paper_id)}
@@ -143,15 +189,18 @@ def api_dismiss(request: Request, user: Signed, paper_id: PaperId) -> dict:
 
 @api.get(
     "/recommendations",
+    response_model=None,
     summary="Papers like your library (or one tag of it), each with why",
-    responses=_example(
+    responses=_answer(
+        RecommendationsAnswer,
         {
             "title": "For you",
             "results": [
                 {**RESULT, "why": ["close to “QLoRA: Efficient Finetuning of Quantized LLMs” in your library"]}
             ],
-        }
-    ),
+        },
+    )
+    | READS,
 )
 def api_recommendations(request: Request, user: Signed, tag: Tag = None,
                         limit: Annotated[int, Query(ge=1, le=100, description="How many.", examples=[20])] = 20,
@@ -162,13 +211,15 @@ def api_recommendations(request: Request, user: Signed, tag: Tag = None,
     return {"results": [h.to_dict() for h in page.hits], "title": page.title}
 
 
-@api.get("/searches", summary="Your saved searches", responses=_example({"results": [SEARCH]}))
+@api.get("/searches", summary="Your saved searches", response_model=None,
+         responses=_answer(SearchesAnswer, {"results": [SEARCH]}) | errors(401))  # fmt: skip
 def api_searches(request: Request, user: Signed) -> dict:
     """Each saved search with its query, mode and filters."""
     return {"results": [s.to_dict() for s in _library(request).saved_searches.searches(user)]}
 
 
-@api.post("/searches", summary="Save a search as an alert", dependencies=CSRF, responses=_example(SEARCH))
+@api.post("/searches", summary="Save a search as an alert", dependencies=CSRF, response_model=None,
+          responses=_answer(SavedSearchAnswer, SEARCH) | CHANGES)  # fmt: skip
 def api_save_search(
     request: Request,
     user: Signed,
@@ -183,19 +234,19 @@ def api_save_search(
     return _library(request).saved_searches.save(user, q, mode.value, filters, name).to_dict()
 
 
-@api.delete("/searches/{search_id}", summary="Delete a saved search", dependencies=CSRF,
-            responses=_example({"removed": True}))  # fmt: skip
+@api.delete("/searches/{search_id}", summary="Delete a saved search", dependencies=CSRF, response_model=None,
+            responses=_answer(Removed, {"removed": True}) | CHANGES)  # fmt: skip
 def api_delete_search(request: Request, user: Signed, search_id: SearchId) -> dict:
     """`removed` is false when you have no saved search of that id."""
     return {"removed": _library(request).saved_searches.delete(user, search_id)}
 
 
-@api.get("/alerts", summary="New papers of each saved search listed between two days",
-         responses=_example({"results": [{**SEARCH, "papers": [RESULT]}]}))  # fmt: skip
+@api.get("/alerts", summary="New papers of each saved search listed between two days", response_model=None,
+         responses=_answer(AlertsAnswer, {"results": [{**SEARCH, "papers": [RESULT]}]}) | READS)  # fmt: skip
 def api_alerts(request: Request, user: Signed,
-               since: Annotated[date, Query(description="First listing day.", examples=["2026-11-24"])],
+               since: Annotated[date, Query(description="First listing day.", examples=["2026-11-24"]), IsoDay],
                until: Annotated[date | None, Query(description="Last listing day (default today).",
-                                                   examples=["2026-12-01"])] = None) -> dict:  # fmt: skip
+                                                   examples=["2026-12-01"]), IsoDay] = None) -> dict:  # fmt: skip
     """For each saved search, the papers it matches among those listed in [since, until]."""
     found = _library(request).alerts(user.id, since, until or _library(request).today())
     return {"results": [{**s.to_dict(), "papers": [h.to_dict() for h in hits]} for s, hits in found]}
