@@ -144,3 +144,20 @@ def test_a_password_reset_makes_a_new_feed_address(mailing):
     changed = lib.accounts.reset_password(_link(sink.to("feed@example.org")[0], "/reset"), "the new password")
     assert lib.accounts.user_for_feed(feed) is None  # the old URL reads nothing any more
     assert lib.accounts.user_for_feed(lib.accounts.feed_token(changed)) == changed
+
+
+def test_a_password_hashed_with_the_old_argon2_setting_still_logs_in_and_is_rehashed(store_url):
+    from argon2 import PasswordHasher
+
+    lib = Library.open(load_settings(database_url=store_url, secret_key="k" * 32))
+    try:
+        old = PasswordHasher()  # argon2-cffi's default: 64 MiB, 3 passes, 4 lanes, as accounts were made before
+        user = lib.store.create_user("early@example.org", old.hash("correct horse battery"), False, True, 1)
+        assert lib.accounts.login("early@example.org", "correct horse battery").id == user.id
+        stored = lib.store.password_hash(user.id)
+        assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert lib.accounts.login("early@example.org", "correct horse battery").id == user.id
+        with pytest.raises(LoginFailed):
+            lib.accounts.login("early@example.org", "wrong horse battery")
+    finally:
+        lib.close()

@@ -42,7 +42,11 @@ PER_ACCOUNT = "10 per 15 minutes"  # sign-ups and reset mails to one address: no
 # Logins of one account from one address: the waits grow (5 a minute, then 10 in 15 minutes, 20 an
 # hour, 40 a day), so a guesser slows to a crawl while the owner, from anywhere else, logs in.
 LOGIN_BACKOFF = ("5 per minute", "10 per 15 minutes", "20 per hour", "40 per day")
-_hasher = PasswordHasher()
+# argon2id at OWASP's first recommended setting (Password Storage Cheat Sheet: 19 MiB, 2 passes, 1 lane).
+# argon2-cffi's default (64 MiB, 3 passes, 4 lanes) costs ~8x the CPU: ~0.5 s a login on a busy 2-core
+# machine, which made logins the slowest request under load (bench/load_run.py). Hashes made with the
+# old setting are rehashed at their next login.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 _DUMMY_HASH = _hasher.hash("a password nobody has")  # verified against when no account matches: same cost
 
 
