@@ -65,3 +65,13 @@ def test_a_sign_up_behind_another_process_write_gets_503_and_writes_nothing(db):
         assert again.status_code == 200 and [u.email for u in client.app.state.library.accounts.list()] == [
             "new@example.org"
         ]
+
+
+def test_a_login_while_the_rate_limit_store_is_down_gets_503_not_500(db):
+    from servers import free_port
+
+    with _client(db, redis_url=f"redis://127.0.0.1:{free_port()}/0") as client:  # nothing listens there
+        token = _token(client, "/login")
+        said = client.post("/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token})
+    assert said.status_code == 503 and said.headers["retry-after"].isdigit()
+    assert "rate-limit store" in said.text

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
+from paperradar.errors import Busy
 from paperradar.settings import Settings
 from paperradar.store import Store
 
@@ -36,7 +38,10 @@ class Limiter:
     def hit(self, rate: str | RateLimitItem, *who: str) -> bool:
         item = parse(rate) if isinstance(rate, str) else rate
         if self._limits is not None:
-            return self._limits.hit(item, *who)
+            try:
+                return self._limits.hit(item, *who)
+            except RedisError as exc:  # fail closed, as a busy server does: a 503 the client retries, not a 500
+                raise Busy(f"the rate-limit store (PAPERRADAR_REDIS_URL) is unreachable: {exc}") from exc
         key = "/".join((item.key_for(), *who))[:600]
         return self._store.take_hit(key, item.amount, item.get_expiry(), self._now())  # type: ignore[union-attr]
 
