@@ -305,7 +305,7 @@ def show(
     """Show one paper with its citation history."""
     library = _library(ctx)
     paper = library.paper(paper_id)
-    history = library.store.citation_history(paper.id or "")
+    history = library.citation_history(paper.id or "")
     if as_json:
         data = paper.to_dict()
         data["citation_history"] = [

@@ -19,7 +19,7 @@ from paperradar.ingest.copy import CopySummary, copy_store
 from paperradar.ingest.embedding import EmbedSummary, embed_pending
 from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.account import SavedSearch
-from paperradar.models.signal import CitationSnapshot, Signal
+from paperradar.models.signal import CitationCount, CitationSnapshot, Signal
 from paperradar.rank import daily as feeds
 from paperradar.rank.best import BestOfRange, best_of, undated_cited
 from paperradar.rank.bibtex import bibliography, bibtex
@@ -530,6 +530,10 @@ class Library:
 
     def citation_snapshots(self, paper_id: str) -> list[CitationSnapshot]:
         return self.store.citation_snapshots(paper_id)
+
+    def citation_history(self, paper_id: str) -> list[CitationCount]:
+        """Every citation count recorded for a paper, oldest first: the paper page's chart and the API's."""
+        return self.store.citation_history(paper_id)
 
 
 from paperradar.service.alerts import Alerts  # noqa: E402 - they use Hit and Page from above
