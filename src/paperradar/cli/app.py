@@ -33,11 +33,12 @@ Limit = Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How 
 
 
 def _library(ctx: typer.Context) -> Library:
-    if ctx.obj is None or "library" not in ctx.obj:
-        library = Library.open(ctx.obj["settings"])
-        ctx.obj["library"] = library
+    state: dict[str, Any] = ctx.obj  # main_options makes it before any command runs
+    if "library" not in state:
+        library = Library.open(state["settings"])
+        state["library"] = library
         ctx.call_on_close(library.close)
-    return ctx.obj["library"]
+    return state["library"]
 
 
 def _print_json(data: Any) -> None:
