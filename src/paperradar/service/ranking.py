@@ -49,7 +49,7 @@ class Ranking(LibraryBase):
         per_year = self.today().year if normalise == "age" else None
         ranking = best_of(self.store, years, filters or Filters(), limit, offset, per_year_to=per_year)
         title = years.title + (" (citations per year)" if per_year else "")
-        notes = ()
+        notes: tuple[str, ...] = ()
         if years.since is not None or years.until is not None or per_year:
             undated = undated_cited(self.store, filters or Filters())
             if undated:
