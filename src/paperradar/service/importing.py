@@ -43,7 +43,9 @@ class Importing(Indexes):
         self.sync_indexes()
         return total
 
-    def _import_one(self, source: Source, strict: bool, on_progress) -> ImportSummary:
+    def _import_one(
+        self, source: Source, strict: bool, on_progress: Callable[[Source, ImportSummary], None] | None
+    ) -> ImportSummary:
         callback = (lambda summary: on_progress(source, summary)) if on_progress else None
         return import_records(self.store, source.read(), strict=strict, on_batch=callback)
 
