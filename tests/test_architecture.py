@@ -1,4 +1,5 @@
-"""Imports run one way: models <- store <- domain <- service <- web, cli. Nothing imports web or cli."""
+"""Imports run one way: models <- store <- domain <- service <- web, cli. Nothing imports web or cli,
+and a part that may not import the store may not reach one through an attribute either."""
 
 import ast
 from pathlib import Path
@@ -94,3 +95,20 @@ def test_sql_lives_only_in_the_store():
         text = path.read_text(encoding="utf-8")
         for keyword in ("SELECT ", "INSERT INTO", "UPDATE papers", "DELETE FROM", "CREATE TABLE"):
             assert keyword not in text, f"{path.relative_to(PACKAGE)} contains SQL ({keyword.strip()})"
+
+
+def _store_reaches(path: Path) -> list[int]:
+    """The lines where a module reads an attribute named `store` (`library.store`, `app.state.x.store`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sorted({node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "store"})
+
+
+def test_edges_reach_the_store_only_through_the_facade():
+    """web, cli and jobs call `Library` methods; `library.store` there would be a use case the facade lacks."""
+    problems = []
+    for path in PACKAGE.rglob("*.py"):
+        part = _part(path)
+        if part == "store" or "store" in ALLOWED.get(part, set()):
+            continue  # the store itself, and the parts handed one to work on (service, domain)
+        problems += [f"{path.relative_to(PACKAGE)}:{line} reaches .store" for line in _store_reaches(path)]
+    assert not problems, "\n".join(problems)

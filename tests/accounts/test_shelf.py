@@ -107,3 +107,17 @@ def test_tags_and_notes_are_bounded_and_only_saved_papers_take_them(shelf_librar
         library.shelf.update(user, "2405.00003", note="not saved")
     assert library.shelf.update(user, "2405.00001", tags=["  Deep   Learning ", "deep learning"]).tags == (
         "deep learning",)  # fmt: skip
+
+
+def test_marks_say_what_a_users_cards_show_and_nothing_of_other_users(shelf_library):
+    library, user = shelf_library
+    other = library.store.create_user("other@example.org", "unused", False, True, 0)
+    library.shelf.save(user, "2405.00001", tags=["Reading"])
+    library.shelf.save(user, "2405.00002")
+    library.shelf.vote(user, "2405.00002")
+    library.shelf.save(other, "2405.00003")
+    marks = library.shelf.marks(user)
+    ids = {library.paper(k).id for k in ("2405.00001", "2405.00002")}
+    assert marks.saved == ids and marks.tags == {library.paper("2405.00001").id: ("reading",)}
+    assert marks.voted == {library.paper("2405.00002").id}
+    assert library.shelf.marks(other).voted == set()

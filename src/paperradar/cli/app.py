@@ -16,6 +16,7 @@ from paperradar.cli.progress import copy_progress, embed_progress, import_progre
 from paperradar.cli.sync import sync_app
 from paperradar.cli.users import library_app, users_app
 from paperradar.errors import PaperradarError
+from paperradar.ingest.embedding import EmbedSummary
 from paperradar.models import Filters
 from paperradar.service import Library
 from paperradar.settings import load_settings
@@ -33,11 +34,12 @@ Limit = Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How 
 
 
 def _library(ctx: typer.Context) -> Library:
-    if ctx.obj is None or "library" not in ctx.obj:
-        library = Library.open(ctx.obj["settings"])
-        ctx.obj["library"] = library
+    state: dict[str, Any] = ctx.obj  # main_options makes it before any command runs
+    if "library" not in state:
+        library = Library.open(state["settings"])
+        state["library"] = library
         ctx.call_on_close(library.close)
-    return ctx.obj["library"]
+    return state["library"]
 
 
 def _print_json(data: Any) -> None:
@@ -91,7 +93,7 @@ def import_(
         sys.exit(1)
 
 
-def _embed(library: Library, quiet: bool):
+def _embed(library: Library, quiet: bool) -> EmbedSummary | None:
     total = library.pending_embeddings()
     if total == 0:
         return None
@@ -237,7 +239,8 @@ def _say_model_loads(library: Library, quiet: bool) -> None:
         typer.echo(f"loading the embedding model ({library.embedder_name()}); --mode lexical needs none ...", err=True)
 
 
-def _filters(year, year_from, year_to, category, venue, min_citations, has_code) -> Filters:
+def _filters(year: int | None, year_from: int | None, year_to: int | None, category: list[str] | None,
+             venue: str | None, min_citations: int | None, has_code: bool | None) -> Filters:  # fmt: skip
     if year is not None:
         year_from = year_to = year
     return Filters(
@@ -305,7 +308,7 @@ def show(
     """Show one paper with its citation history."""
     library = _library(ctx)
     paper = library.paper(paper_id)
-    history = library.store.citation_history(paper.id or "")
+    history = library.citation_history(paper.id or "")
     if as_json:
         data = paper.to_dict()
         data["citation_history"] = [

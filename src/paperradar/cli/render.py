@@ -10,6 +10,7 @@ from rich.table import Table
 
 from paperradar.errors import PaperradarError
 from paperradar.ingest import ImportSummary
+from paperradar.ingest.embedding import EmbedSummary
 from paperradar.models import CitationCount, Paper
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.service import Hit, Page
@@ -110,7 +111,7 @@ def stats(data: dict[str, Any]) -> None:
         out.print(f"[dim]{name.replace('_', ' '):>15}[/]  {escape(str(value))}")
 
 
-def embed_summary(summary) -> None:
+def embed_summary(summary: EmbedSummary) -> None:
     out.print(
         f"Embedded {summary.embedded:,} papers with {escape(summary.model)} "
         f"in {summary.seconds:.1f} s ({summary.per_second:.1f} papers/s)."

@@ -34,7 +34,7 @@ def add(
     password: str | None = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    elif library.store.user_by_email(email.strip()) is None:
+    elif library.accounts.user_by_email(email) is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     user, made = library.accounts.add(email, password, admin)
     if as_json:
@@ -59,7 +59,7 @@ UserOption = Annotated[str, typer.Option("--user", help="The email of the accoun
 
 
 def _user(library: Library, email: str) -> User:
-    found = library.store.user_by_email(email.strip())
+    found = library.accounts.user_by_email(email)
     if found is None:
         raise InputError(f"--user: no account with the email {email[:100]!r}", hint="see `paperradar users list`")
     return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,7 +80,8 @@ def import_records(
     return summary
 
 
-def _consume(store, iterator, summary, strict, batch_size, on_batch) -> bool:
+def _consume(store: Store, iterator: Iterator[Record | BadRecord], summary: ImportSummary, strict: bool,
+             batch_size: int, on_batch: Callable[[ImportSummary], None] | None) -> bool:  # fmt: skip
     """Import up to batch_size records in one transaction; False once the stream is done."""
     records: list[Paper] = []
     more = False

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+
 from paperradar.embed import Embedder
 from paperradar.models import KeywordQuery, SearchMode
 from paperradar.search.fusion import Fused, reciprocal_rank_fusion, single
@@ -45,7 +47,7 @@ def semantic_search(store: Store, embedder: Embedder, query: KeywordQuery, limit
     return ranking[:limit]
 
 
-def embed_query(embedder: Embedder, text: str):
+def embed_query(embedder: Embedder, text: str) -> np.ndarray:
     """The query's vector (embedders may cache; the protocol is batch-first)."""
     cached = getattr(embedder, "embed_query", None)
     return cached(text) if cached else embedder.embed([text])[0]

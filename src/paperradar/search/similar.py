@@ -66,7 +66,7 @@ def similar_papers(
     return [(pool[i], float(scores[i])) for i in order]
 
 
-def focus_scores(paper_cosine, focus_cosine, focus_bm25) -> np.ndarray:
+def focus_scores(paper_cosine: np.ndarray, focus_cosine: np.ndarray, focus_bm25: Sequence[float]) -> np.ndarray:
     """The blend behind "similar in this respect": each signal as z-scores over the pool, weighted."""
     total = np.zeros(len(paper_cosine))
     for weight, values in zip(FOCUS_WEIGHTS, (paper_cosine, focus_cosine, focus_bm25), strict=True):

@@ -265,6 +265,10 @@ class Accounts:
     def list(self) -> list[User]:
         return self.store.users()
 
+    def user_by_email(self, email: str) -> User | None:
+        """The account an operator names by its email (surrounding spaces ignored), or None."""
+        return self.store.user_by_email(email.strip())
+
     # -- the secret feed URL ----------------------------------------------------------------------
     def feed_token(self, user: User) -> str:
         return self.signer.sign("feed", {"u": user.id, "v": user.feed_version})

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from paperradar.errors import InputError
 from paperradar.models import Filters, Paper, SearchMode
 from paperradar.models.account import SavedSearch, User
+from paperradar.service.results import Hit, check_filters
 
 if TYPE_CHECKING:
-    from paperradar.service import Hit, Library
+    from paperradar.service import Library
 
 MAX_SEARCHES, MAX_QUERY, MAX_NAME = 50, 500, 100
 SCAN = 200  # best matches of a saved search looked through for new ones
@@ -55,8 +56,6 @@ class Alerts:
 
     def save(self, user: User, query: str, mode: str = "hybrid", filters: Filters | None = None,
              name: str = "") -> SavedSearch:  # fmt: skip
-        from paperradar.service import check_filters
-
         query = " ".join((query or "").split())
         if not query or len(query) > MAX_QUERY:
             raise InputError(f"q: a saved search needs a query of 1 to {MAX_QUERY} characters")

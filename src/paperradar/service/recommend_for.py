@@ -15,9 +15,10 @@ import numpy as np
 from paperradar.models import Filters
 from paperradar.models.account import User
 from paperradar.recommend import closest, profile
+from paperradar.service.results import Hit, Page, check_limit
 
 if TYPE_CHECKING:
-    from paperradar.service import Library, Page
+    from paperradar.service import Library
 
 WHOLE = ""  # the profile of the whole library is kept under the empty tag
 BACKGROUND, BLOCKS = 500, 5  # negatives: 5 blocks of 100 papers at random places in the corpus
@@ -80,8 +81,6 @@ class Recommender:
             self.store.put_user_model(user.id, tag, model, profile(positives, negatives), now)
 
     def recommend(self, user_id: int, limit: int = 20, tag: str | None = None) -> Page:
-        from paperradar.service import Hit, Page, check_limit
-
         check_limit(limit)
         user = self.store.user(user_id)
         title = f"For you: {tag}" if tag else "For you"

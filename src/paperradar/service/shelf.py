@@ -39,6 +39,15 @@ class BibImport:
         }
 
 
+@dataclass(slots=True)
+class Marks:
+    """What the cards on a page show a signed-in user: which papers they saved (with tags) and voted for."""
+
+    saved: set[str]
+    tags: dict[str, tuple[str, ...]]
+    voted: set[str]
+
+
 def clean_tags(tags: list[str]) -> list[str]:
     """Tags trimmed, lower-cased, control characters refused, bounded in length and number."""
     cleaned = []
@@ -124,6 +133,12 @@ class Shelf:
 
     def tags(self, user: User) -> list[tuple[str, int]]:
         return self.store.tags(user.id)
+
+    def marks(self, user: User) -> Marks:
+        """The user's saved papers, their tags and votes, in two reads whatever papers a page shows."""
+        entries = self.store.shelf(user.id)
+        return Marks({e.paper_id for e in entries}, {e.paper_id: e.tags for e in entries if e.tags},
+                     self.store.voted(user.id, None))  # fmt: skip
 
     # -- votes and "not interested" ---------------------------------------------------------------
     def vote(self, user: User, key: str, up: bool = True) -> bool:

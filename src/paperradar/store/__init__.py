@@ -52,13 +52,13 @@ def migrate(url: str) -> list[str]:
 
         path = Path(url.removeprefix("sqlite:///")).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None)
+        db = sqlite3.connect(path, isolation_level=None)
         try:
-            applied = apply_sqlite(conn)
+            applied = apply_sqlite(db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the database ({exc})") from exc
         finally:
-            conn.close()
+            db.close()
     open_store(url).close()  # the rest of opening (and the URL check for any other scheme)
     return applied
 

@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 import tantivy
 
@@ -173,7 +174,8 @@ class TextIndex:
         query = self._index.parse_query(" ".join(pieces), ["text"])
         searcher = self._index.searcher()
         hits = searcher.search(query, limit + TIE_MARGIN, count=False).hits
-        pks = searcher.fast_field_values("pk", [address for _, address in hits])
+        # pk is an integer fast field every document has; the stub types any fast field's values
+        pks = cast(list[int], searcher.fast_field_values("pk", [address for _, address in hits]))
         # Equal scores are common (short texts, one query word); tantivy orders them by where the
         # documents sit in its segments, which differs between two builds of the same papers. By
         # paper key they come out the same from any build (a copied database ranks alike).

@@ -173,7 +173,7 @@ def paper(request: Request, paper_id: PaperId) -> dict:
     data = found.to_dict()
     data["citation_history"] = [
         {"count": c.count, "source": c.source, "date": c.as_of.isoformat() if c.as_of else None}
-        for c in library.store.citation_history(found.id or "")
+        for c in library.citation_history(found.id or "")
     ]
     return data
 

@@ -3,14 +3,14 @@ each route makes one accounts call)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paperradar.errors import InputError
 from paperradar.models.account import User
-from paperradar.service.accounts import LoginFailed, RateLimited
+from paperradar.service.accounts import Accounts, LoginFailed, RateLimited
 from paperradar.web.csrf import require_csrf
 from paperradar.web.session import (
     back_to,
@@ -31,7 +31,7 @@ Signed = Annotated[User, Depends(require_user)]
 CSRF = [Depends(require_csrf)]
 
 
-def _accounts(request: Request):
+def _accounts(request: Request) -> Accounts:
     return request.app.state.library.accounts
 
 
@@ -43,7 +43,7 @@ def _status(error: InputError) -> int:
     return 429 if isinstance(error, RateLimited) else 401 if isinstance(error, LoginFailed) else 422
 
 
-def _form(request: Request, name: str, status: int = 200, **context) -> Response:
+def _form(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 

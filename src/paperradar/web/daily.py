@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -91,7 +92,7 @@ def home(request: Request, category: Category = None, page: PageNumber = 1, fmt:
     return _feed_page(request, found, fmt, page, category)
 
 
-def _period_page(kind: str):
+def _period_page(kind: str) -> Callable[..., Response]:
     def period(request: Request, slug: str, category: Category = None, page: PageNumber = 1,
                fmt: Format = "html") -> Response:  # fmt: skip
         size, offset = page_window(request, page)
@@ -137,7 +138,7 @@ def api_newest(request: Request, category: Category = None, limit: Limit = 25, o
     return _feed_json(_library(request).daily(limit=limit, offset=offset, filters=_filters(category)))
 
 
-def _period_api(kind: str, example: str):
+def _period_api(kind: str, example: str) -> Callable[..., dict]:
     def api_period(request: Request, slug: str, category: Category = None, limit: Limit = 25,
                    offset: Offset = 0) -> dict:  # fmt: skip
         """One period's papers, with the nearest periods before and after that have papers."""

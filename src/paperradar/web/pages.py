@@ -73,7 +73,7 @@ SIMILAR_ON_PAGE = 10
 def paper(request: Request, paper_id: str) -> HTMLResponse:
     library = _library(request)
     found = library.paper(paper_id)
-    history = library.store.citation_history(found.id or "")
+    history = library.citation_history(found.id or "")
     similar = library.similar(found.id or "", limit=SIMILAR_ON_PAGE).hits if library.has_embeddings() else []
     return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history, "similar": similar})
 

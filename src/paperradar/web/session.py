@@ -23,11 +23,8 @@ class Marks:
     """A signed-in user's saved and voted paper ids, read once per page for the buttons on its cards."""
 
     def __init__(self, request: Request, user: User) -> None:
-        store = request.app.state.library.store
-        entries = store.shelf(user.id)
-        self.saved = {e.paper_id for e in entries}
-        self.tags = {e.paper_id: e.tags for e in entries if e.tags}
-        self.voted = store.voted(user.id, None)
+        marks = request.app.state.library.shelf.marks(user)
+        self.saved, self.tags, self.voted = marks.saved, marks.tags, marks.voted
         self.just_saved = request.query_params.get("saved")  # the paper a save form came back from
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from paperradar.errors import InputError
@@ -12,7 +13,11 @@ from paperradar.sources.files.csv_file import CsvSource
 from paperradar.sources.files.jsonl import JsonlSource
 from paperradar.sources.files.reading import first_line
 
-FORMATS = {"jsonl": JsonlSource, "csv": CsvSource, "arxiv-snapshot": ArxivSnapshotSource}
+FORMATS: dict[str, Callable[[Path], Source]] = {
+    "jsonl": JsonlSource,
+    "csv": CsvSource,
+    "arxiv-snapshot": ArxivSnapshotSource,
+}
 # Fields only the arXiv snapshot has; a native file naming them would be unusual.
 _SNAPSHOT_MARKERS = ("authors_parsed", "versions", "submitter")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from paperradar.errors import InputError
 
@@ -17,12 +17,12 @@ class TextFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._raw: BinaryIO = path.open("rb")
+            self._raw = path.open("rb")
         except OSError as exc:
             raise InputError(f"{path}: cannot open ({exc.strerror or exc})") from exc
         self.size = path.stat().st_size
         magic = self._raw.peek(2)[:2] if hasattr(self._raw, "peek") else b""
-        self._stream: BinaryIO = gzip.GzipFile(fileobj=self._raw) if magic == b"\x1f\x8b" else self._raw
+        self._stream: io.BufferedIOBase = gzip.GzipFile(fileobj=self._raw) if magic == b"\x1f\x8b" else self._raw
 
     def raw_lines(self) -> Iterator[tuple[int, bytes]]:
         """(line number, undecoded line) from 1; a corrupt or cut-off gzip stream is an error naming the line."""

@@ -45,7 +45,7 @@ class SQLiteStore(
         self.clock = system_now
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._local: threading.local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._shared: BudgetedConnection | None = None  # ":memory:" has one database per connection
