@@ -189,6 +189,10 @@ class Library:
     def saved_searches(self) -> Alerts:
         return Alerts(self)
 
+    @cached_property
+    def graph(self) -> CitationGraph:
+        return CitationGraph(self)
+
     def alerts(self, user_id: int, since: date, until: date) -> list[tuple[SavedSearch, list[Hit]]]:
         """Each of the user's saved searches with the papers it matches listed in [since, until]."""
         return self.saved_searches.alerts(user_id, since, until)
@@ -533,5 +537,6 @@ class Library:
 
 
 from paperradar.service.alerts import Alerts  # noqa: E402 - they use Hit and Page from above
+from paperradar.service.graph import CitationGraph  # noqa: E402
 from paperradar.service.recommend_for import Recommender  # noqa: E402
 from paperradar.service.shelf import Shelf  # noqa: E402
