@@ -69,7 +69,7 @@ def main_options(
 def import_(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files to import (gzip is read transparently).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="auto, jsonl, csv or arxiv-snapshot.")] = "auto",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="auto, jsonl, csv, arxiv-snapshot or edges.")] = "auto",
     strict: Annotated[bool, typer.Option(help="Stop at the first bad record and import nothing.")] = False,
     embed: Annotated[bool, typer.Option(help="Embed new papers for semantic search now (--no-embed: later).")] = True,
     as_json: JsonFlag = False,
@@ -78,16 +78,25 @@ def import_(
 
     Exits 1 when any record was skipped as bad (the good ones are imported; --strict imports none)."""
     library = _library(ctx)
-    sources = library.sources(paths, fmt)
+    edge_paths, paper_paths = library.graph.edge_files(paths, fmt)
+    sources = library.sources(paper_paths, fmt)
     with import_progress(sources, enabled=not as_json) as on_progress:
         summary = library.import_sources(sources, strict=strict, on_progress=on_progress)
+    edges = library.graph.import_edges(edge_paths, strict=strict) if edge_paths else None  # after the papers they name
     embedded = _embed(library, as_json) if embed else None
     if as_json:
-        _print_json({**summary.to_dict(), **({"embedding": embedded.to_dict()} if embedded else {})})
+        _print_json({**summary.to_dict(), **({"edges": edges.to_dict()} if edges else {}),
+                     **({"embedding": embedded.to_dict()} if embedded else {})})  # fmt: skip
     else:
-        render.import_summary(summary)
+        if paper_paths or not edges:
+            render.import_summary(summary)
+        if edges:
+            render.edge_import_summary(edges)
         if embedded and embedded.embedded:
             render.embed_summary(embedded)
+    if edges and edges.skipped:
+        typer.echo(f"error: {edges.skipped:,} bad edge line(s) skipped; the others were imported", err=True)
+        sys.exit(1)
     if summary.skipped:  # bad input is an error even when the rest went in: scripts must notice
         typer.echo(f"error: {summary.skipped:,} bad record(s) skipped; the others were imported", err=True)
         sys.exit(1)

@@ -11,6 +11,7 @@ from rich.table import Table
 from paperradar.errors import PaperradarError
 from paperradar.ingest import ImportSummary
 from paperradar.ingest.embedding import EmbedSummary
+from paperradar.ingest.references import EdgeImport
 from paperradar.models import CitationCount, Paper
 from paperradar.rank.markdown import citation_line, format_count
 from paperradar.service import Hit, Page
@@ -30,6 +31,14 @@ def import_summary(summary: ImportSummary) -> None:
         f"added {summary.added}, merged {summary.merged} ({summary.updated} changed), "
         f"skipped {summary.skipped} of {summary.read} records"
     )
+    for item in summary.errors[:20]:
+        err.print(f"[yellow]skipped[/] {escape(item['location'])}: {escape(item['reason'])}")
+    if summary.skipped > 20:
+        err.print(f"... and {summary.skipped - 20} more (use --json for the full list)")
+
+
+def edge_import_summary(summary: EdgeImport) -> None:
+    out.print(f"edges: added {summary.added}, skipped {summary.skipped} of {summary.read} lines")
     for item in summary.errors[:20]:
         err.print(f"[yellow]skipped[/] {escape(item['location'])}: {escape(item['reason'])}")
     if summary.skipped > 20:

@@ -164,3 +164,24 @@ def citations(
     with sync_progress("citations", enabled=not as_json) as on_progress:
         summary = library.sync_citations(source, stale_after, on_progress=on_progress)
     report(summary, as_json)
+
+
+@sync_app.command("references")
+def references(
+    ctx: typer.Context,
+    stale_after: Annotated[
+        int | None,
+        typer.Option(
+            "--stale-after",
+            min=0,
+            help="Read again lists older than this many days (default PAPERRADAR_CITATIONS_STALE_AFTER).",
+        ),
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Read at most this many papers.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What papers cite, from OpenAlex: edges with their source and day, for papers unread or stale (resumable)."""
+    library = _library(ctx)
+    with sync_progress("references", enabled=not as_json) as on_progress:
+        summary = library.graph.sync_references(stale_after, limit, on_progress=on_progress)
+    report(summary, as_json)

@@ -107,6 +107,7 @@ def merge_batch(store: Store, records: Sequence[Paper]) -> list[Outcome]:
     store.insert_papers([batch.papers[pid] for pid in batch.new])
     store.update_papers([batch.papers[pid] for pid in batch.changed])
     store.add_keys(batch.keys)
+    store.claim_works(batch.keys)  # cited works that were stubs until these papers came
     counts: list[tuple[str, CitationCount]] = []
     carriers: list[int] = []
     for position, (record, outcome) in enumerate(zip(records, outcomes, strict=True)):

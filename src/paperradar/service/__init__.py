@@ -17,6 +17,7 @@ from paperradar.models.account import SavedSearch
 from paperradar.service.accounts import Accounts
 from paperradar.service.alerts import Alerts
 from paperradar.service.digests import Digests
+from paperradar.service.graph import CitationGraph
 from paperradar.service.importing import Importing
 from paperradar.service.indexes import Indexes
 from paperradar.service.papers import Papers
@@ -97,6 +98,10 @@ class Library(Importing, Syncing, Indexes, Searching, Papers, Ranking):
     @cached_property
     def saved_searches(self) -> Alerts:
         return Alerts(self)
+
+    @cached_property
+    def graph(self) -> CitationGraph:
+        return CitationGraph(self)
 
     def alerts(self, user_id: int, since: date, until: date) -> list[tuple[SavedSearch, list[Hit]]]:
         """Each of the user's saved searches with the papers it matches listed in [since, until]."""

@@ -13,6 +13,7 @@ import numpy as np
 from paperradar.models import CitationCount, Delivery, Filters, KeywordQuery, Paper, Subscriber
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.store.base_accounts import AccountStore, ShelfStore, VoteStore
+from paperradar.store.base_graph import GraphStore
 
 # Every retriever and ranker answers with (public paper id, score), best first.
 Ranking = list[tuple[str, float]]
@@ -393,6 +394,7 @@ class Store(
     AccountStore,
     ShelfStore,
     VoteStore,
+    GraphStore,
     Protocol,
 ):
     """A paper database: every part of the contract. Backends implement this whole; code may ask for a part.

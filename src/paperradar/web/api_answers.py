@@ -183,3 +183,31 @@ class Alert(SavedSearchAnswer):
 
 class AlertsAnswer(_Answer):
     results: list[Alert]
+
+
+class CitedWorkAnswer(_Answer):
+    """A cited work outside the corpus, as its source named it."""
+
+    paper_id: str | None
+    title: str | None
+    year: int | None
+    ids: dict[str, str] = Field(description="arxiv, doi, openalex, s2: what the source gave.")
+
+
+class ListingAnswer(_Answer):
+    paper_id: str
+    order: str
+    in_corpus: int
+    outside_corpus: int = Field(description="Works (references) or citing papers not in the corpus.")
+    papers: list[PaperAnswer] = Field(description="Those in the corpus, ranked by `order`.")
+    outside: list[CitedWorkAnswer] = Field(description="References only: the works not in the corpus.")
+
+
+class Neighbour(PaperAnswer):
+    shared_neighbours: int = Field(description="How many of the paper's neighbours it is linked to.")
+
+
+class GraphAnswer(_Answer):
+    paper_id: str
+    prior: list[Neighbour] = Field(description="Most often cited by the paper's neighbours (co-citation).")
+    derivative: list[Neighbour] = Field(description="Citing the most of its neighbours (bibliographic coupling).")

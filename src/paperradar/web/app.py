@@ -21,7 +21,7 @@ from paperradar.errors import Busy, InputError, PaperNotFound, PaperradarError
 from paperradar.service import Library
 from paperradar.service.accounts import LoginFailed, RateLimited
 from paperradar.settings import Settings, load_settings
-from paperradar.web import api, api_docs, auth, csrf, daily, me, me_api, pages, subscriptions
+from paperradar.web import api, api_docs, auth, csrf, daily, graph_api, me, me_api, pages, subscriptions
 from paperradar.web.blank_fields import BlankFieldsMiddleware
 from paperradar.web.body_limit import BodyLimit
 from paperradar.web.errors import error_response
@@ -61,6 +61,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     )
     app.state.library = library or Library.open(settings)
     app.state.settings = settings
+    app.include_router(graph_api.router)  # before api's /papers/{paper_id:path}
     app.include_router(api.router)
     app.include_router(api_docs.router)
     api_docs.mount_assets(app)

@@ -32,7 +32,19 @@ PERIOD = {"kind": "daily", "slug": "2021-06-18", "start": "2021-06-18", "end": "
 FEED = {"title": "Papers of Friday 18 June 2021", "period": PERIOD, "previous": "2021-06-17", "next": None,
         "total": 1, "results": [WHY], "offset": 0, "limit": 25}  # fmt: skip
 
+STUB = {"paper_id": None, "title": "Attention is all you need", "year": 2017,
+        "ids": {"doi": "10.5555/3295222.3295349", "openalex": "W2963403868"}}  # fmt: skip
+LISTING = {"paper_id": "2106.09685", "order": "citations", "in_corpus": 1, "outside_corpus": 1,
+           "papers": [PAPER], "outside": [STUB]}  # fmt: skip
+
 ANSWERS: dict[str, Any] = {
+    "references": LISTING,
+    "citations": {**LISTING, "outside_corpus": 14773, "outside": []},
+    "graph": {
+        "paper_id": "2106.09685",
+        "prior": [{**PAPER, "shared_neighbours": 12}],
+        "derivative": [{**PAPER, "shared_neighbours": 7}],
+    },
     "search": {"results": [SEARCH_RESULT], "offset": 0, "limit": 20},
     "similar": {"results": [{**RESULT, "score": 0.81}], "offset": 0, "limit": 20, "title": PAPER["title"]},
     "paper": {**PAPER, "citation_history": [{"count": 14774, "source": "openalex", "date": "2025-06-01"}]},

@@ -19,6 +19,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats, system_now
+from paperradar.store.graph import GraphMixin
 from paperradar.store.postgres.batches import PaperBatchesMixin
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
@@ -99,6 +100,7 @@ class PostgresStore(
     FeedMixin,
     DigestMixin,
     AccountsMixin,
+    GraphMixin,
 ):
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
     `transaction()` pins one connection to the thread until it commits. The keyword index lives

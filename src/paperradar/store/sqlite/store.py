@@ -14,6 +14,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, Ranking, Stats, system_now
+from paperradar.store.graph import GraphMixin
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.connection import LOCK_WAIT, BudgetedConnection, WaitingRoom
@@ -35,7 +36,7 @@ _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
 
 
 class SQLiteStore(
-    PaperBatchesMixin, FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin
+    PaperBatchesMixin, FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin, GraphMixin
 ):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
