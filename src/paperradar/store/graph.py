@@ -100,7 +100,8 @@ class GraphMixin:
         title_key = _title_key(work)
         found: int | None = None
         if work.keys:
-            by_key = dict(self._sql(f"SELECT key, work_pk FROM work_keys WHERE key IN ({_marks(work.keys)})", work.keys))
+            keyed = f"SELECT key, work_pk FROM work_keys WHERE key IN ({_marks(work.keys)})"
+            by_key = dict(self._sql(keyed, work.keys))
             found = next((int(by_key[k]) for k in work.keys if k in by_key), None)
         elif title_key:
             for pk, year in self._sql(
