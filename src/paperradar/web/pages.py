@@ -67,6 +67,8 @@ def search(
 
 
 SIMILAR_ON_PAGE = 10
+WORKS_ON_PAGE = 25  # of each citation list; the rest are counted, and all of them are in the JSON
+NEIGHBOURS_ON_PAGE = 10
 
 
 @router.get("/papers/{paper_id:path}")
@@ -75,7 +77,14 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
     found = library.paper(paper_id)
     history = library.citation_history(found.id or "")
     similar = library.similar(found.id or "", limit=SIMILAR_ON_PAGE).hits if library.has_embeddings() else []
-    return templates.TemplateResponse(request, "paper.html", {"paper": found, "history": history, "similar": similar})
+    graph = {
+        "references": library.graph.references(found.id or ""),
+        "cited_by": library.graph.citations(found.id or ""),
+        "neighbours": library.graph.neighbourhood(found.id or "", NEIGHBOURS_ON_PAGE),
+        "shown": WORKS_ON_PAGE,
+    }
+    context = {"paper": found, "history": history, "similar": similar, "graph": graph}
+    return templates.TemplateResponse(request, "paper.html", context)
 
 
 BestFormat = Annotated[
