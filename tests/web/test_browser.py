@@ -174,23 +174,28 @@ AUDITED = {
 }
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", AUDITED)
-def test_no_serious_accessibility_violations(browser, base_url, screenshots, name, scheme):
+def serious_violations(page) -> list[str]:
+    """What the pinned axe-core finds serious or critical on the open page, one line each. The page's
+    context must run JavaScript and bypass the CSP: axe is a script (the pages have none of their own)."""
     assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256, f"{AXE} is not the pinned axe-core"
-    # axe is a script: this context runs JavaScript (the pages have none of their own) and lets it past the CSP.
-    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
-    page = context.new_page()
-    page.goto(base_url + AUDITED[name])
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    page.screenshot(path=str(screenshots / f"{name}-{scheme}.png"), full_page=True)
-    context.close()
-    bad = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", AUDITED)
+def test_no_serious_accessibility_violations(browser, base_url, screenshots, name, scheme):
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + AUDITED[name])
+    bad = serious_violations(page)
+    page.screenshot(path=str(screenshots / f"{name}-{scheme}.png"), full_page=True)
+    context.close()
     assert not bad, f"{AUDITED[name]} ({scheme}):\n" + "\n".join(bad)
 
 
