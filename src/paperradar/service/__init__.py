@@ -30,7 +30,7 @@ from paperradar.search.fusion import Fused
 from paperradar.search.modes import find
 from paperradar.search.query import parse
 from paperradar.search.similar import similar_papers
-from paperradar.service import demo
+from paperradar.service import cursor, demo
 from paperradar.service.accounts import Accounts
 from paperradar.service.demo import DemoLoad
 from paperradar.service.digests import Digests
@@ -39,6 +39,7 @@ from paperradar.sources.base import Source
 from paperradar.sources.files import open_source
 from paperradar.store import Stats, Store, open_store
 from paperradar.store import migrate as migrate_database
+from paperradar.store.base import latest_key
 from paperradar.sync import LiveConfig, SyncSummary
 from paperradar.sync.arxiv import sync_oai, sync_query
 from paperradar.sync.citations import sync_citations
@@ -87,6 +88,7 @@ class Page:
     total: int | None = None  # how many there are in all, where that is known cheaply
     highlights: tuple[str, ...] = ()  # for search results: the query's words, for pages to mark
     notes: tuple[str, ...] = ()  # what a reader should know about the list: what it leaves out, what it ranks by
+    next_after: str | None = None  # lists paged by key (latest): the `after` of the next page; None on the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,10 +383,24 @@ class Library:
         """A paper as a BibTeX entry, to cite it."""
         return bibtex(self.paper(key))
 
-    def latest(self, limit: int = 25, offset: int = 0, filters: Filters | None = None) -> Page:
+    def latest(
+        self, limit: int = 25, offset: int = 0, filters: Filters | None = None, after: str | None = None
+    ) -> Page:
+        """Newest papers first. `after` (a page's `next_after`) goes on from that page at any depth;
+        `offset` stays for old links, bounded like every list's."""
         _check_limit(limit, offset)
         check_filters(filters)
-        return Page(self._hydrate(self.store.latest(filters or Filters(), limit, offset)), offset, limit)
+        key = None
+        if after is not None:
+            if offset:
+                raise InputError(f"offset: not with after (the cursor says where the page starts), got {offset}")
+            key = cursor.decode(after)
+            if not self.store.papers([key[1]]):
+                raise InputError("after: names no paper here (use the link of the previous page)")
+        ranking = self.store.latest(filters or Filters(), limit + 1, offset, after=key)  # one more: is there a next?
+        shown = ranking[:limit]
+        more = cursor.encode(latest_key(*shown[-1])) if len(ranking) > limit else None
+        return Page(self._hydrate(shown), offset, limit, next_after=more)
 
     # -- rank -----------------------------------------------------------------
     def best(

@@ -1,6 +1,6 @@
 """The PostgreSQL side of the daily feed and trending (the same reads as store/sqlite/feed.py).
 
-`day` is COALESCE(listing_date, published), the expression the papers_listing index is built on.
+`day` is COALESCE(listing_date, published), the expression the papers_latest index leads with.
 Dates are native `date` columns here, so no ISO strings go back and forth.
 """
 

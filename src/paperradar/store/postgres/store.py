@@ -15,7 +15,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
-from paperradar.store.base import Candidate, Ranking, Stats, system_now
+from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
 from paperradar.store.postgres.batches import PaperBatchesMixin
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
@@ -29,6 +29,9 @@ from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
 from paperradar.store.text_index import TextIndex
 
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
+_DAY = "COALESCE(p.listing_date, p.published)"
+_NEWEST = f"ORDER BY {_DAY} DESC NULLS LAST, p.pk DESC"  # papers_latest's order
+_PK_OF = "(SELECT pk FROM papers WHERE id = %s)"
 POOL_SIZE = 8  # connections per process: a web worker's threads share them
 # Writers take this lock first, as SQLite's BEGIN IMMEDIATE does: merging reads candidates and then
 # inserts, so two imports of the same new paper at once must not both find nothing. Reads never wait.
@@ -214,13 +217,27 @@ class PostgresStore(
         )
         return [(pid, float(c)) for pid, c in rows]
 
-    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+    def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
         condition, params = where(filters)
-        rows = self._rows(
-            f"SELECT p.id, COALESCE(p.listing_date, p.published) AS day FROM papers p WHERE TRUE{condition} "
-            "ORDER BY day DESC NULLS LAST, p.pk DESC LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
+        select = f"SELECT p.id, {_DAY} FROM papers p WHERE TRUE{condition}"
+        if after is None:
+            rows = self._rows(f"{select} {_NEWEST} LIMIT %s OFFSET %s", (*params, limit, offset))
+        else:
+            if offset:
+                raise ValueError("latest: after or offset, not both")
+            day, paper_id = after
+            rows = []
+            if day is not None:  # the rest of the dated papers: a range of papers_latest, sought, not scanned
+                rows = self._rows(
+                    f"{select} AND ({_DAY}, p.pk) < (%s, {_PK_OF}) {_NEWEST} LIMIT %s",
+                    (*params, day, paper_id, limit),
+                )
+            if len(rows) < limit:  # then the undated papers, which come last
+                below = f" AND p.pk < {_PK_OF}" if day is None else ""
+                rows += self._rows(
+                    f"{select} AND {_DAY} IS NULL{below} {_NEWEST} LIMIT %s",
+                    (*params, *([paper_id] if day is None else []), limit - len(rows)),
+                )
         # The score is the day as an ordinal, so newer is higher as in every other ranking.
         return [(pid, float(day.toordinal()) if isinstance(day, date) else 0.0) for pid, day in rows]
 

@@ -1,7 +1,7 @@
 """The SQLite side of the daily feed and trending: papers by listing day, and signals in batches.
 
 A mixin of SQLiteStore like live.py; `day` is COALESCE(listing_date, published), the expression the
-papers_listing index is built on, so these reads use it.
+papers_latest index leads with, so these reads use it.
 """
 
 from __future__ import annotations

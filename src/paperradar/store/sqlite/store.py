@@ -12,7 +12,7 @@ from pathlib import Path
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
-from paperradar.store.base import Candidate, Ranking, Stats, system_now
+from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.digest import DigestMixin
@@ -29,6 +29,9 @@ from paperradar.store.vector_index import VectorIndex
 # Column weights for bm25(): a word in the title says more about a paper than one in its abstract.
 BM25_WEIGHTS = (4.0, 1.0, 1.5)
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
+_DAY = "COALESCE(p.listing_date, p.published)"
+_NEWEST = f"ORDER BY {_DAY} DESC, p.pk DESC"  # papers_latest's order; NULL sorts lowest, so undated last
+_PK_OF = "(SELECT pk FROM papers WHERE id = ?)"
 
 
 class SQLiteStore(
@@ -260,13 +263,27 @@ class SQLiteStore(
         )
         return [(pid, float(c)) for pid, c in rows]
 
-    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
+    def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
         condition, params = where(filters)
-        rows = self._conn().execute(
-            f"SELECT p.id, COALESCE(p.listing_date, p.published) AS day FROM papers p WHERE 1{condition} "
-            "ORDER BY day IS NULL, day DESC, p.pk DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
+        select = f"SELECT p.id, {_DAY} FROM papers p WHERE 1{condition}"
+        if after is None:
+            rows = self._sql(f"{select} {_NEWEST} LIMIT ? OFFSET ?", (*params, limit, offset))
+        else:
+            if offset:
+                raise ValueError("latest: after or offset, not both")
+            day, paper_id = after
+            rows = []
+            if day is not None:  # the rest of the dated papers: a range of papers_latest, sought, not scanned
+                rows = self._sql(
+                    f"{select} AND {_DAY} <= ? AND ({_DAY} < ? OR p.pk < {_PK_OF}) {_NEWEST} LIMIT ?",
+                    (*params, day.isoformat(), day.isoformat(), paper_id, limit),
+                )
+            if len(rows) < limit:  # then the undated papers, which come last
+                below = f" AND p.pk < {_PK_OF}" if day is None else ""
+                rows += self._sql(
+                    f"{select} AND {_DAY} IS NULL{below} ORDER BY p.pk DESC LIMIT ?",
+                    (*params, *([paper_id] if day is None else []), limit - len(rows)),
+                )
         # The score is the day as an ordinal, so newer is higher as in every other ranking.
         return [(pid, float(date.fromisoformat(day).toordinal()) if day else 0.0) for pid, day in rows]
 
