@@ -12,7 +12,8 @@ from datetime import date
 
 from paperradar.models import CitationCount, Filters
 from paperradar.models.signal import Signal
-from paperradar.store.postgres.filters import where
+from paperradar.store.filters import where
+from paperradar.store.postgres.dialect import POSTGRES
 
 DAY = "COALESCE(p.listing_date, p.published)"
 
@@ -23,7 +24,7 @@ class FeedMixin:
     _rows: Callable[..., list[tuple]]  # PostgresStore's: run a query, return its rows
 
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         rows = self._rows(
             f"SELECT p.id, {DAY} AS day FROM papers p WHERE {DAY} BETWEEN %s AND %s{condition} ORDER BY day DESC, p.pk",
             (start, end, *params),
@@ -33,7 +34,7 @@ class FeedMixin:
     def listing_day(
         self, before: date | None = None, after: date | None = None, filters: Filters | None = None
     ) -> date | None:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         if after is not None:
             sql, bound = f"SELECT min({DAY}) FROM papers p WHERE {DAY} > %s", [after]
         elif before is not None:
@@ -43,7 +44,7 @@ class FeedMixin:
         return self._rows(sql + condition, (*bound, *params))[0][0]
 
     def active(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date | None]]:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         rows = self._rows(
             f"SELECT p.id, {DAY} FROM papers p WHERE p.pk IN ("
             "  SELECT paper_pk FROM signals WHERE as_of BETWEEN %s AND %s"
@@ -87,7 +88,7 @@ class FeedMixin:
         self, filters: Filters, this_year: int, limit: int, offset: int = 0
     ) -> list[tuple[str, float]]:
         # Age counts the publication year as one, so a paper from this year is divided by 1, not 0.
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         rows = self._rows(
             "SELECT p.id, p.citations::float8 / GREATEST(1, %s - p.year + 1) AS rate FROM papers p "
             f"WHERE p.citations IS NOT NULL AND p.year IS NOT NULL{condition} "

@@ -14,7 +14,8 @@ from psycopg.types.json import Jsonb
 from paperradar.models import CitationCount, Paper
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.store.base import SyncState
-from paperradar.store.postgres.rows import PREFIXED, to_paper
+from paperradar.store.postgres.dialect import POSTGRES
+from paperradar.store.rows import PREFIXED, to_paper
 
 
 class LiveSourcesMixin:
@@ -70,7 +71,7 @@ class LiveSourcesMixin:
             ") ORDER BY p.pk LIMIT %s",
             (source, read_before, limit),
         )
-        return [to_paper(row) for row in rows]
+        return [to_paper(row, POSTGRES) for row in rows]
 
     def add_signal(self, paper_id: str, signal: Signal) -> bool:
         values = (signal.source, signal.kind, signal.as_of, signal.value, signal.url, Jsonb(signal.extra or {}))

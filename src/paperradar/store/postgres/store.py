@@ -16,16 +16,17 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.filters import where
 from paperradar.store.postgres.batches import PaperBatchesMixin
+from paperradar.store.postgres.dialect import POSTGRES
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import FeedMixin
-from paperradar.store.postgres.filters import where
 from paperradar.store.postgres.lexical import LexicalMixin
 from paperradar.store.postgres.live import LiveSourcesMixin
 from paperradar.store.postgres.migrate import apply_migrations, read_only
-from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
+from paperradar.store.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.text_index import TextIndex
 
 _KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
@@ -149,7 +150,7 @@ class PostgresStore(
             "WHERE i.key = ANY(%s) ORDER BY p.pk",
             (keys,),
         )
-        found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
+        found = [Candidate(to_paper(row[1:], POSTGRES), row[0].split(":", 1)[0]) for row in rows]
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
 
@@ -169,7 +170,7 @@ class PostgresStore(
         if not ids:
             return []
         rows = self._rows(f"SELECT {COLUMNS} FROM papers WHERE id = ANY(%s)", (list(dict.fromkeys(ids)),))
-        found = {paper.id: paper for paper in map(to_paper, rows)}
+        found = {paper.id: paper for paper in (to_paper(row, POSTGRES) for row in rows)}
         return [found[i] for i in ids if i in found]
 
     def newest_year(self, before: int) -> int | None:
@@ -209,7 +210,7 @@ class PostgresStore(
         return [CitationCount(c, s or None, d) for c, s, d in rows]
 
     def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         rows = self._rows(
             f"SELECT p.id, p.citations FROM papers p WHERE p.citations IS NOT NULL{condition} "
             "ORDER BY p.citations DESC, p.pk LIMIT %s OFFSET %s",
@@ -218,7 +219,7 @@ class PostgresStore(
         return [(pid, float(c)) for pid, c in rows]
 
     def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         select = f"SELECT p.id, {_DAY} FROM papers p WHERE TRUE{condition}"
         if after is None:
             rows = self._rows(f"{select} {_NEWEST} LIMIT %s OFFSET %s", (*params, limit, offset))
@@ -242,7 +243,7 @@ class PostgresStore(
         return [(pid, float(day.toordinal()) if isinstance(day, date) else 0.0) for pid, day in rows]
 
     def count(self, filters: Filters | None = None) -> int:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         return int(self._rows(f"SELECT count(*) FROM papers p WHERE TRUE{condition}", params)[0][0])
 
     def meta(self, key: str) -> str | None:
@@ -272,5 +273,5 @@ class PostgresStore(
             if not rows:
                 return
             for row in rows:
-                yield to_paper(row[1:])
+                yield to_paper(row[1:], POSTGRES)
             last = rows[-1][0]

@@ -14,7 +14,8 @@ from datetime import date
 
 from paperradar.models import CitationCount, Filters
 from paperradar.models.signal import Signal
-from paperradar.store.sqlite.filters import where
+from paperradar.store.filters import where
+from paperradar.store.sqlite.dialect import SQLITE
 
 DAY = "COALESCE(p.listing_date, p.published)"
 _BATCH = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
@@ -30,7 +31,7 @@ class FeedMixin:
     _conn: Callable[[], sqlite3.Connection]  # SQLiteStore's: this thread's connection
 
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         rows = self._conn().execute(
             f"SELECT p.id, {DAY} AS day FROM papers p WHERE {DAY} BETWEEN ? AND ?{condition} ORDER BY day DESC, p.pk",
             (start.isoformat(), end.isoformat(), *params),
@@ -39,7 +40,7 @@ class FeedMixin:
 
     def listing_day(self, before: date | None = None, after: date | None = None,
                     filters: Filters | None = None) -> date | None:  # fmt: skip
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         if after is not None:
             sql, bound = f"SELECT min({DAY}) FROM papers p WHERE {DAY} > ?", [after.isoformat()]
         else:
@@ -50,7 +51,7 @@ class FeedMixin:
         return date.fromisoformat(day) if day else None
 
     def active(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date | None]]:
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         span = (start.isoformat(), end.isoformat())
         rows = self._conn().execute(
             f"SELECT p.id, {DAY} FROM papers p WHERE p.pk IN ("
@@ -105,7 +106,7 @@ class FeedMixin:
         self, filters: Filters, this_year: int, limit: int, offset: int = 0
     ) -> list[tuple[str, float]]:
         # Age counts the publication year as one, so a paper from this year is divided by 1, not 0.
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         rows = self._conn().execute(
             "SELECT p.id, p.citations * 1.0 / MAX(1, ? - p.year + 1) AS rate FROM papers p "
             f"WHERE p.citations IS NOT NULL AND p.year IS NOT NULL{condition} "

@@ -15,7 +15,8 @@ from typing import Any
 from paperradar.models import CitationCount, Paper
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.store.base import SyncState
-from paperradar.store.sqlite.rows import COLUMNS, to_paper
+from paperradar.store.rows import PREFIXED, to_paper
+from paperradar.store.sqlite.dialect import SQLITE
 
 
 def _json(data: dict[str, Any] | None) -> str:
@@ -68,13 +69,13 @@ class LiveSourcesMixin:
 
     def citation_targets(self, source: str, read_before: date, limit: int) -> list[Paper]:
         rows = self._conn().execute(
-            f"SELECT {', '.join('p.' + c.strip() for c in COLUMNS.split(','))} FROM papers p "
+            f"SELECT {PREFIXED} FROM papers p "
             "WHERE (p.arxiv_id IS NOT NULL OR p.doi IS NOT NULL) AND NOT EXISTS ("
             "  SELECT 1 FROM citation_snapshots s WHERE s.paper_pk = p.pk AND s.source = ? AND s.as_of >= ?"
             ") ORDER BY p.pk LIMIT ?",
             (source, read_before.isoformat(), limit),
         )
-        return [to_paper(row) for row in rows]
+        return [to_paper(row, SQLITE) for row in rows]
 
     def add_signal(self, paper_id: str, signal: Signal) -> bool:
         extra = _json(signal.extra)

@@ -13,15 +13,16 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.filters import where
+from paperradar.store.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
+from paperradar.store.sqlite.dialect import SQLITE
 from paperradar.store.sqlite.digest import DigestMixin
 from paperradar.store.sqlite.feed import FeedMixin
-from paperradar.store.sqlite.filters import where
 from paperradar.store.sqlite.lexical import LexicalMixin
 from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
-from paperradar.store.sqlite.rows import COLUMNS, to_paper
 from paperradar.store.sqlite.vectors import VectorsMixin
 from paperradar.store.text_index import TextIndex
 from paperradar.store.vector_index import VectorIndex
@@ -136,13 +137,13 @@ class SQLiteStore(
         rows = (
             self._conn()
             .execute(
-                f"SELECT i.key, {_prefixed(COLUMNS)} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
+                f"SELECT i.key, {PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
                 f"WHERE i.key IN ({marks}) ORDER BY p.pk",
                 keys,
             )
             .fetchall()
         )
-        found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
+        found = [Candidate(to_paper(row[1:], SQLITE), row[0].split(":", 1)[0]) for row in rows]
         found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
         return found
 
@@ -170,7 +171,7 @@ class SQLiteStore(
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self._conn().execute(f"SELECT {COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
-                paper = to_paper(row)
+                paper = to_paper(row, SQLITE)
                 found[paper.id] = paper  # type: ignore[index]
         return [found[i] for i in ids if i in found]
 
@@ -219,7 +220,7 @@ class SQLiteStore(
         expression = fts.match_expression(query, match_all)
         if expression is None:
             return []
-        condition, params = where(query.filters)
+        condition, params = where(query.filters, SQLITE)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         rows = self._conn().execute(
             f"SELECT p.id, bm25(papers_fts, {weights}) AS rank FROM papers_fts "
@@ -255,7 +256,7 @@ class SQLiteStore(
         return set(wanted) - {row[0] for row in rows}
 
     def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         rows = self._conn().execute(
             f"SELECT p.id, p.citations FROM papers p WHERE p.citations IS NOT NULL{condition} "
             "ORDER BY p.citations DESC, p.pk LIMIT ? OFFSET ?",
@@ -264,7 +265,7 @@ class SQLiteStore(
         return [(pid, float(c)) for pid, c in rows]
 
     def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         select = f"SELECT p.id, {_DAY} FROM papers p WHERE 1{condition}"
         if after is None:
             rows = self._sql(f"{select} {_NEWEST} LIMIT ? OFFSET ?", (*params, limit, offset))
@@ -288,7 +289,7 @@ class SQLiteStore(
         return [(pid, float(date.fromisoformat(day).toordinal()) if day else 0.0) for pid, day in rows]
 
     def count(self, filters: Filters | None = None) -> int:
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         return self._conn().execute(f"SELECT count(*) FROM papers p WHERE 1{condition}", params).fetchone()[0]
 
     def meta(self, key: str) -> str | None:
@@ -324,9 +325,5 @@ class SQLiteStore(
             if not rows:
                 return
             for row in rows:
-                yield to_paper(row[1:])
+                yield to_paper(row[1:], SQLITE)
             last = rows[-1][0]
-
-
-def _prefixed(columns: str) -> str:
-    return ", ".join(f"p.{name.strip()}" for name in columns.split(","))
