@@ -70,6 +70,8 @@ class PostgresStore(
     `transaction()` pins one connection to the thread until it commits. The keyword index lives
     in `index_home` on this machine (in memory when None), a cache that catches up from the database."""
 
+    dialect = POSTGRES
+
     def __init__(self, url: str, index_home: Path | None = None) -> None:
         self.location = redacted(url)
         self.clock = system_now
@@ -114,12 +116,12 @@ class PostgresStore(
             cursor.execute(sql.encode() if params is None else sql, params)  # type: ignore[call-overload]
             return cursor.rowcount
 
+    # What the statements shared with SQLite (store/accounts.py, ...) run through, written in `dialect`.
     def _sql(self, sql: str, params: Sequence[object]) -> list[tuple]:
-        """A query written with `?` marks (the accounts SQL shared with SQLite)."""
-        return self._rows(sql.replace("?", "%s"), params)
+        return self._rows(sql, params)
 
     def _sql_run(self, sql: str, params: Sequence[object]) -> int:
-        return self._run(sql.replace("?", "%s"), params)
+        return self._run(sql, params)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -41,6 +41,8 @@ class SQLiteStore(
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
 
+    dialect = SQLITE
+
     def __init__(self, path: str) -> None:
         self.location = path
         self.clock = system_now
@@ -111,6 +113,7 @@ class SQLiteStore(
             )
         pending.clear()
 
+    # What the statements shared with PostgreSQL (store/accounts.py, ...) run through, written in `dialect`.
     def _sql(self, sql: str, params: Sequence[object]) -> list[tuple]:
         return self._conn().execute(sql, params).fetchall()
 
