@@ -287,7 +287,7 @@ class SignalStore(Protocol):
 class FeedStore(Protocol):
     """Reads for the daily feed, best-of by age and trending."""
 
-    # -- the daily feed and trending (store/sqlite/feed.py) ------------------------
+    # -- the daily feed and trending (store/feed.py) ----------------------------
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
         """(paper id, day) of papers whose listing day (else publication day) is in [start, end], newest first."""
         ...

@@ -13,13 +13,14 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
 from paperradar.store.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.dialect import SQLITE
 from paperradar.store.sqlite.digest import DigestMixin
-from paperradar.store.sqlite.feed import FeedMixin
+from paperradar.store.sqlite.feed import SignalBatchesMixin
 from paperradar.store.sqlite.lexical import LexicalMixin
 from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
@@ -36,7 +37,14 @@ _PK_OF = "(SELECT pk FROM papers WHERE id = ?)"
 
 
 class SQLiteStore(
-    PaperBatchesMixin, FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin
+    PaperBatchesMixin,
+    FeedMixin,
+    SignalBatchesMixin,
+    LiveSourcesMixin,
+    VectorsMixin,
+    LexicalMixin,
+    DigestMixin,
+    AccountsMixin,
 ):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
