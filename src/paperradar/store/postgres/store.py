@@ -18,12 +18,12 @@ from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
 from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
+from paperradar.store.live import LiveSourcesMixin
 from paperradar.store.postgres.batches import PaperBatchesMixin
 from paperradar.store.postgres.dialect import POSTGRES
 from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import SignalBatchesMixin
 from paperradar.store.postgres.lexical import LexicalMixin
-from paperradar.store.postgres.live import LiveSourcesMixin
 from paperradar.store.postgres.migrate import apply_migrations, read_only
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin

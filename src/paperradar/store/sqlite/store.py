@@ -15,6 +15,7 @@ from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
 from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
+from paperradar.store.live import LiveSourcesMixin
 from paperradar.store.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
@@ -22,7 +23,6 @@ from paperradar.store.sqlite.dialect import SQLITE
 from paperradar.store.sqlite.digest import DigestMixin
 from paperradar.store.sqlite.feed import SignalBatchesMixin
 from paperradar.store.sqlite.lexical import LexicalMixin
-from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
 from paperradar.store.sqlite.vectors import VectorsMixin
 from paperradar.store.text_index import TextIndex
