@@ -12,7 +12,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Dialect(ABC):
@@ -82,3 +84,10 @@ class Dialect(ABC):
     @abstractmethod
     def venue_is(self) -> str:
         """A condition that paper `p`'s venue is one parameter, ignoring case."""
+
+
+def required(value: T | None) -> T:
+    """A value read from a NOT NULL column (the readers above also take NULLs, so they answer Optional)."""
+    if value is None:
+        raise ValueError("NULL read from a NOT NULL column")
+    return value

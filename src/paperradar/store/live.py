@@ -13,7 +13,7 @@ from typing import Any
 from paperradar.models import CitationCount, Paper
 from paperradar.models.signal import CitationSnapshot, Signal
 from paperradar.store.base import SyncState
-from paperradar.store.dialect import Dialect
+from paperradar.store.dialect import Dialect, required
 from paperradar.store.rows import PREFIXED, to_paper
 
 
@@ -85,7 +85,10 @@ class LiveSourcesMixin:
             f"JOIN papers p ON p.pk = s.paper_pk WHERE p.id = {m} ORDER BY s.as_of, s.source, s.kind",
             (paper_id,),
         )
-        return [Signal(src, kind, value, _day(d, day), url, d.read_json(x)) for src, kind, value, day, url, x in rows]
+        return [
+            Signal(src, kind, value, required(d.read_day(day)), url, d.read_json(x))
+            for src, kind, value, day, url, x in rows
+        ]
 
     def sync_state(self, name: str) -> SyncState | None:
         d, m = self.dialect, self.dialect.mark
@@ -105,11 +108,3 @@ class LiveSourcesMixin:
             (state.name, d.day(state.last_datestamp), state.resumption_token, d.json(state.cursor),
              d.stamp(self.clock())),
         )  # fmt: skip
-
-
-def _day(dialect: Dialect, value: Any) -> date:
-    """A signal's day, which is never unknown (the column is NOT NULL)."""
-    day = dialect.read_day(value)
-    if day is None:
-        raise ValueError(f"a signal without a day: {value!r}")
-    return day

@@ -16,12 +16,12 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.digest import DigestMixin
 from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
 from paperradar.store.live import LiveSourcesMixin
 from paperradar.store.postgres.batches import PaperBatchesMixin
 from paperradar.store.postgres.dialect import POSTGRES
-from paperradar.store.postgres.digest import DigestMixin
 from paperradar.store.postgres.feed import SignalBatchesMixin
 from paperradar.store.postgres.lexical import LexicalMixin
 from paperradar.store.postgres.migrate import apply_migrations, read_only

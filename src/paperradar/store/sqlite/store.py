@@ -13,6 +13,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.digest import DigestMixin
 from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
 from paperradar.store.live import LiveSourcesMixin
@@ -20,7 +21,6 @@ from paperradar.store.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.dialect import SQLITE
-from paperradar.store.sqlite.digest import DigestMixin
 from paperradar.store.sqlite.feed import SignalBatchesMixin
 from paperradar.store.sqlite.lexical import LexicalMixin
 from paperradar.store.sqlite.migrate import apply_migrations
