@@ -14,7 +14,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Paper
 from paperradar.store.batches import unique_keys, unique_snapshots
 from paperradar.store.postgres.dialect import POSTGRES
-from paperradar.store.rows import COLUMNS, PREFIXED, to_paper, to_values
+from paperradar.store.rows import COLUMNS, to_values
 
 _UPDATE = ", ".join(f"{name.strip()} = %s" for name in COLUMNS.split(",")[1:])
 
@@ -28,24 +28,6 @@ class PaperBatchesMixin:
     clock: Callable[[], datetime]  # PostgresStore's: the UTC time rows are stamped with
 
     _local: threading.local  # PostgresStore's: `conn` is set inside a transaction
-
-    def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
-        found: dict[str, list[tuple[int, Paper]]] = {}
-        if not keys:
-            return found
-        rows = self._rows(
-            f"SELECT i.key, p.pk, {PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-            "WHERE i.key = ANY(%s) ORDER BY p.pk",
-            (list(dict.fromkeys(keys)),),
-        )
-        for key, pk, *paper in rows:
-            found.setdefault(key, []).append((int(pk), to_paper(tuple(paper), POSTGRES)))
-        return found
-
-    def taken_ids(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        return {row[0] for row in self._rows("SELECT id FROM papers WHERE id = ANY(%s)", (list(set(ids)),))}
 
     def insert_papers(self, papers: Sequence[Paper]) -> None:
         if any(paper.id is None for paper in papers):

@@ -16,6 +16,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.batches import BatchReadsMixin
 from paperradar.store.digest import DigestMixin
 from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
@@ -59,6 +60,7 @@ def _configure(conn: psycopg.Connection) -> None:
 
 class PostgresStore(
     PaperBatchesMixin,
+    BatchReadsMixin,
     LiveSourcesMixin,
     VectorsMixin,
     LexicalMixin,

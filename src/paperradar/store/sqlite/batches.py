@@ -10,10 +10,9 @@ from datetime import datetime
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Paper
 from paperradar.store.batches import unique_keys, unique_snapshots
-from paperradar.store.rows import COLUMNS, PREFIXED, to_paper, to_values
+from paperradar.store.rows import COLUMNS, to_values
 from paperradar.store.sqlite.dialect import SQLITE
 
-_CHUNK = 500  # host parameters per statement stay far under SQLite's limit
 _UPDATE = ", ".join(f"{name.strip()} = ?" for name in COLUMNS.split(",")[1:])
 
 
@@ -24,37 +23,6 @@ class PaperBatchesMixin:
     clock: Callable[[], datetime]  # SQLiteStore's: the UTC time rows are stamped with
     _index_new: Callable[[], None]  # SQLiteStore's: put the transaction's new papers in the keyword index
     _local: object
-
-    def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
-        unique = list(dict.fromkeys(keys))
-        rows: list[tuple] = []
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            rows += (
-                self._conn()
-                .execute(
-                    f"SELECT i.key, p.pk, {PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-                    f"WHERE i.key IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-                .fetchall()
-            )
-        found: dict[str, list[tuple[int, Paper]]] = {}
-        for key, pk, *paper in sorted(rows, key=lambda row: row[1]):
-            found.setdefault(key, []).append((int(pk), to_paper(tuple(paper), SQLITE)))
-        return found
-
-    def taken_ids(self, ids: Sequence[str]) -> set[str]:
-        unique, taken = list(set(ids)), set()
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            taken |= {
-                row[0]
-                for row in self._conn().execute(
-                    f"SELECT id FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk
-                )
-            }
-        return taken
 
     def insert_papers(self, papers: Sequence[Paper]) -> None:
         if any(paper.id is None for paper in papers):

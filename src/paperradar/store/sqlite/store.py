@@ -13,6 +13,7 @@ from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
 from paperradar.store.accounts import AccountsMixin
 from paperradar.store.base import Candidate, LatestKey, Ranking, Stats, system_now
+from paperradar.store.batches import BatchReadsMixin
 from paperradar.store.digest import DigestMixin
 from paperradar.store.feed import FeedMixin
 from paperradar.store.filters import where
@@ -38,6 +39,7 @@ _PK_OF = "(SELECT pk FROM papers WHERE id = ?)"
 
 class SQLiteStore(
     PaperBatchesMixin,
+    BatchReadsMixin,
     FeedMixin,
     SignalBatchesMixin,
     LiveSourcesMixin,
