@@ -61,3 +61,10 @@ def test_the_older_link_goes_on_from_the_last_paper_shown_and_the_last_page_has_
         page = client.get("/latest", params={"after": older.group(1)}).text
         assert 'href="/latest">← Newest</a>' in page
     assert list(dict.fromkeys(seen)) == ids  # 450 papers, 25 a page: 18 pages, the last without "Older"
+
+
+def test_a_page_number_beside_a_cursor_gives_way_to_it(client):
+    cursor = client.get("/api/latest", params={"limit": 25}).json()["next_after"]
+    shown = [re.findall(r'<article class="paper" id="p-([^"]+)"', client.get("/latest", params=params).text)
+             for params in ({"after": cursor}, {"after": cursor, "page": 3})]  # fmt: skip
+    assert len(shown[0]) == 25 and shown[1] == shown[0]

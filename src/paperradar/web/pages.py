@@ -33,8 +33,8 @@ def _feed(request: Request, fmt: str, title: str, page: Page) -> Response:
 
 @router.get("/latest")
 def latest(request: Request, page: PageNumber = 1, after: After = None, fmt: Format = "html") -> Response:
-    size, offset = page_window(request, page)  # `page` from older links; "Older" links carry `after`
-    found = _library(request).latest(limit=size, offset=offset, after=after)
+    size, offset = page_window(request, page)  # `page` from older links; "Older" links carry `after`, which wins
+    found = _library(request).latest(limit=size, offset=0 if after else offset, after=after)
     if fmt != "html":
         return _feed(request, fmt, "Latest papers", found)
     return templates.TemplateResponse(request, "index.html", {"page": found, "number": page, "after": after})
