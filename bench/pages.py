@@ -9,7 +9,7 @@ In-process: the time inside the ASGI app, from the call to the last body byte. H
 on loopback, one request at a time, then 20 concurrent clients for a bounded time (wrk when Debian's
 `wrk` is installed, else an httpx async loop bounded in requests and seconds).
 
-    .venv/bin/python bench/pages.py [--samples 200] [--load-requests 2000] [--load-seconds 10]
+    .venv/bin/python bench/pages.py [--samples 200] [--load-requests 2000] [--load-seconds 10] [--only TYPE ...]
 """
 
 from __future__ import annotations
@@ -33,15 +33,17 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import CACHE, database_url, open_corpus, read_queries
-from paperradar.service import Library
+from paperradar.models import Filters
+from paperradar.service import Library, cursor
 from paperradar.settings import load_settings
+from paperradar.store.base import latest_key
 from paperradar.web.app import create_app
 
 CORPUS = "arxiv-daily-cs"
 GOAL_MS = 100.0
 CLIENTS = 20
 FLOOR = "static /static/style.css (floor)"
-LOADED = [FLOOR, "daily", "search lexical", "search hybrid", "paper (with similar)", "feed daily rss"]
+LOADED = [FLOOR, "daily", "search lexical", "search hybrid", "paper (with similar)", "latest", "feed daily rss"]
 
 
 def open_pages_corpus() -> tuple[Library, str, str]:
@@ -64,6 +66,9 @@ def page_types(library: Library, samples: int) -> dict[str, list[str]]:
     queries = [rng.choice(queries) + f" {i}" for i in range(samples)]  # a suffix keeps each one distinct
     ids = [hit.paper.id for hit in library.latest(limit=1000).hits]
     year = newest.end.year
+    # /latest pages on by cursor from the last paper shown: cursors of papers at random depths in the listing.
+    depths = sorted(rng.randrange(library.paper_count()) for _ in range(samples))
+    deep = [f"/latest?after={cursor.encode(latest_key(*library.store.latest(Filters(), 1, d)[0]))}" for d in depths]
     types = {
         "static /static/style.css (floor)": ["/static/style.css"],
         "api /api/stats": ["/api/stats"],
@@ -73,6 +78,10 @@ def page_types(library: Library, samples: int) -> dict[str, list[str]]:
         "search lexical": [f"/search?mode=lexical&q={quote_plus(q)}" for q in queries],
         "search hybrid": [f"/search?mode=hybrid&q={quote_plus(q)}" for q in queries],
         "paper (with similar)": [f"/papers/{rng.choice(ids)}" for _ in range(samples)],
+        "latest": ["/latest"],
+        "latest page 40 (offset 975)": ["/latest?page=40"],
+        "latest deep (by cursor)": deep,
+        "api /api/latest": ["/api/latest"],
         "best year": [f"/best/{year - 1}"],
         "best range": [f"/best?since={year - 5}&until={year}"],
         "feed daily rss": [f"/daily/{day}?format=rss"],
@@ -179,7 +188,7 @@ def over_http(url: str, embedder: str, types: dict[str, list[str]], args) -> tup
                 client.get(path).raise_for_status()
                 latency.setdefault(name, []).append(time.perf_counter() - started)
         client.close()
-        for name in LOADED:
+        for name in (n for n in LOADED if n in types):
             if shutil.which("wrk"):  # one URL per type: a repeated search is answered as a new one (no result cache)
                 throughput[name] = wrk(base, types[name][0], CLIENTS, args.load_seconds)
             else:
@@ -197,10 +206,16 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200, help="requests per page type and way of measuring")
     parser.add_argument("--load-requests", type=int, default=2000, help="at most this many requests per load run")
     parser.add_argument("--load-seconds", type=float, default=10.0, help="at most this long per load run")
+    parser.add_argument("--only", nargs="+", metavar="TYPE", help="just these page types (the floor is always run)")
     args = parser.parse_args()
     library, url, embedder = open_pages_corpus()
     papers = library.store.count()
     types = page_types(library, args.samples)
+    if args.only:
+        unknown = set(args.only) - set(types)
+        if unknown:
+            sys.exit(f"--only: no page type {sorted(unknown)}; there are {sorted(types)}")
+        types = {name: urls for name, urls in types.items() if name == FLOOR or name in args.only}
     inside = in_process(library, url, embedder, types)
     library.close()
     http, load = over_http(url, embedder, types, args)

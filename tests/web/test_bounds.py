@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from paperradar.ingest.importer import upsert
+from paperradar.ingest.batch import merge_batch
 from paperradar.models import Paper
 from paperradar.settings import load_settings
 from paperradar.web.app import create_app
@@ -113,13 +113,17 @@ def test_a_page_past_the_thousandth_result_is_refused_naming_page(client):
         assert answer.status_code == 422 and answer.json()["error"].startswith("page: at most 40"), path
 
 
-def test_the_pager_offers_no_page_past_the_window(app, tmp_path):
+def test_the_pager_offers_no_page_past_the_window_but_latest_pages_on_by_cursor(app, tmp_path):
     library = app.state.library
-    with library.store.transaction():  # 476 seed papers and 600 more: enough for a last page
-        for n in range(600):
-            upsert(library.store, Paper(title=f"Filler paper number {n}", year=2001))
+    with library.store.transaction():  # 476 seed papers and 1100 more: enough for a last page of a search
+        merge_batch(library.store, [Paper(title=f"Filler paper number {n}", year=2001) for n in range(1100)])
+    library.store.sync_text_index()
     settings = load_settings(database_url=app.state.settings.database, home=tmp_path, secret_key="s" * 32,
                              page_size=200)  # fmt: skip
     client = TestClient(create_app(settings, library=library))
-    assert 'rel="next"' in client.get("/latest", params={"page": 4}).text
-    assert 'rel="next"' not in client.get("/latest", params={"page": 5}).text  # it would reach result 1200
+    search = {"q": "filler", "mode": "lexical"}
+    assert 'rel="next"' in client.get("/search", params={**search, "page": 4}).text
+    assert 'rel="next"' not in client.get("/search", params={**search, "page": 5}).text  # it would reach result 1200
+    # /latest's "Older" link names the last paper shown, not a count, so it reaches past the window.
+    older = re.search(r'rel="next" href="\?after=([\w-]+)"', client.get("/latest", params={"page": 5}).text)
+    assert older and client.get("/latest", params={"after": older.group(1)}).text.count('class="paper"') == 200

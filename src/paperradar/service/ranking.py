@@ -13,8 +13,10 @@ from paperradar.rank.bibtex import bibliography
 from paperradar.rank.markdown import best_of_markdown
 from paperradar.rank.periods import Period
 from paperradar.rank.trending import Trend, Weights, Window
+from paperradar.service import cursor
 from paperradar.service.base import LibraryBase
 from paperradar.service.results import FeedPage, Hit, Page, check_filters, check_limit
+from paperradar.store.base import latest_key
 
 NO_SIGNALS = (
     "None of these papers has Hugging Face upvotes, GitHub stars, votes, saves or citation gains here yet, "
@@ -25,10 +27,24 @@ NO_SIGNALS = (
 class Ranking(LibraryBase):
     """`Library.latest`, `best`, `daily` and `trending`."""
 
-    def latest(self, limit: int = 25, offset: int = 0, filters: Filters | None = None) -> Page:
+    def latest(
+        self, limit: int = 25, offset: int = 0, filters: Filters | None = None, after: str | None = None
+    ) -> Page:
+        """Newest papers first. `after` (a page's `next_after`) goes on from that page at any depth;
+        `offset` stays for old links, bounded like every list's."""
         check_limit(limit, offset)
         check_filters(filters)
-        return Page(self._hydrate(self.store.latest(filters or Filters(), limit, offset)), offset, limit)
+        key = None
+        if after is not None:
+            if offset:
+                raise InputError(f"offset: not with after (the cursor says where the page starts), got {offset}")
+            key = cursor.decode(after)
+            if not self.store.papers([key[1]]):
+                raise InputError("after: names no paper here (use the link of the previous page)")
+        ranking = self.store.latest(filters or Filters(), limit + 1, offset, after=key)  # one more: is there a next?
+        shown = ranking[:limit]
+        more = cursor.encode(latest_key(*shown[-1])) if len(ranking) > limit else None
+        return Page(self._hydrate(shown), offset, limit, next_after=more)
 
     def best(
         self,

@@ -42,6 +42,7 @@ class Page:
     total: int | None = None  # how many there are in all, where that is known cheaply
     highlights: tuple[str, ...] = ()  # for search results: the query's words, for pages to mark
     notes: tuple[str, ...] = ()  # what a reader should know about the list: what it leaves out, what it ranks by
+    next_after: str | None = None  # lists paged by key (latest): the `after` of the next page; None on the last
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,13 @@ from paperradar.store.base_graph import GraphStore
 
 # Every retriever and ranker answers with (public paper id, score), best first.
 Ranking = list[tuple[str, float]]
+# Where a page of `latest` ends: the day (None when undated) and public id of its last paper.
+LatestKey = tuple[date | None, str]
+
+
+def latest_key(paper_id: str, score: float) -> LatestKey:
+    """The key of a row of `latest` (its score is the day's ordinal, 0 when undated)."""
+    return (date.fromordinal(int(score)) if score else None, paper_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +162,10 @@ class PaperListStore(Protocol):
         """Papers with a citation count, most cited first; ties go to the paper known longest."""
         ...
 
-    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        """Papers newest first by listing or publication date, then by when they were added."""
+    def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
+        """Papers newest first by listing or publication date (the undated last), then the last added
+        first; the score is the day's ordinal (0 when undated). With `after`, the papers that follow that
+        key in this order, however many were added since (keyset paging: no offset with it)."""
         ...
 
     def count(self, filters: Filters | None = None) -> int: ...
@@ -281,7 +290,7 @@ class SignalStore(Protocol):
 class FeedStore(Protocol):
     """Reads for the daily feed, best-of by age and trending."""
 
-    # -- the daily feed and trending (store/sqlite/feed.py) ------------------------
+    # -- the daily feed and trending (store/feed.py) ----------------------------
     def listed(self, start: date, end: date, filters: Filters | None = None) -> list[tuple[str, date]]:
         """(paper id, day) of papers whose listing day (else publication day) is in [start, end], newest first."""
         ...

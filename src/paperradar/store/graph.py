@@ -1,7 +1,8 @@
 """The citation graph for both backends: works, edges and reads in one set of portable SQL.
 
 A mixin of SQLiteStore and PostgresStore over the tables of SQLite 0013 and PostgreSQL 0010. Statements
-are written with `?` marks; the host supplies `_sql` (rows of a query) and `_sql_run` (rows touched).
+are written with `?` marks, put in the host's dialect; the host supplies `_sql` (rows of a query) and
+`_sql_run` (rows touched).
 Days go in as ISO text (PostgreSQL casts it to its date columns) and come back as a date on both.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from paperradar.models import fingerprint
 from paperradar.models.citation import CitedWork, Edge
+from paperradar.store.dialect import Dialect
 
 Ranking = list[tuple[str, float]]
 
@@ -43,8 +45,17 @@ def _title_key(work: CitedWork) -> str | None:
 class GraphMixin:
     """GraphStore over the host's connection."""
 
+    dialect: Dialect
     _sql: Callable[[str, Sequence[object]], list[tuple]]
     _sql_run: Callable[[str, Sequence[object]], int]
+
+    # This mixin's statements are written with `?` marks (none holds a literal `?`); the host's dialect
+    # says what its driver takes instead. (Left to do: write them with `dialect.mark`, as accounts.py does.)
+    def _graph_rows(self, sql: str, params: Sequence[object]) -> list[tuple]:
+        return self._sql(sql.replace("?", self.dialect.mark), params)
+
+    def _graph_run(self, sql: str, params: Sequence[object]) -> int:
+        return self._sql_run(sql.replace("?", self.dialect.mark), params)
 
     # -- writes -----------------------------------------------------------------------------------
     def add_references(self, paper_id: str, source: str, as_of: date, works: Sequence[CitedWork]) -> int:
@@ -52,7 +63,7 @@ class GraphMixin:
 
     def set_references(self, paper_id: str, source: str, as_of: date, works: Sequence[CitedWork]) -> int:
         added = self._write_edges(paper_id, source, as_of, works, replace=True)
-        self._sql_run(
+        self._graph_run(
             "INSERT INTO reference_reads (paper_pk, source, as_of, found) SELECT pk, ?, ?, ? FROM papers WHERE id = ? "
             "ON CONFLICT (paper_pk, source) DO UPDATE SET as_of = excluded.as_of, found = excluded.found",
             (source, as_of.isoformat(), len(works), paper_id),
@@ -60,23 +71,23 @@ class GraphMixin:
         return added
 
     def _write_edges(self, paper_id: str, source: str, as_of: date, works: Sequence[CitedWork], replace: bool) -> int:
-        rows = self._sql("SELECT pk FROM papers WHERE id = ?", (paper_id,))
+        rows = self._graph_rows("SELECT pk FROM papers WHERE id = ?", (paper_id,))
         if not rows:
             return 0
         citing = int(rows[0][0])
         wanted = list(dict.fromkeys(self._work_pk(w) for w in works if w.paper_id != paper_id and self._named(w)))
-        had = {int(pk) for (pk,) in self._sql(
+        had = {int(pk) for (pk,) in self._graph_rows(
             "SELECT work_pk FROM citation_edges WHERE citing_pk = ? AND source = ?", (citing, source))}  # fmt: skip
         day = as_of.isoformat()
         for pk in wanted:
             if pk in had:
-                self._sql_run(
+                self._graph_run(
                     "UPDATE citation_edges SET as_of = ? "
                     "WHERE citing_pk = ? AND work_pk = ? AND source = ? AND as_of < ?",
                     (day, citing, pk, source, day),
                 )
             else:
-                self._sql_run(
+                self._graph_run(
                     "INSERT INTO citation_edges (citing_pk, work_pk, source, as_of) VALUES (?, ?, ?, ?)",
                     (citing, pk, source, day),
                 )
@@ -84,7 +95,7 @@ class GraphMixin:
             gone = sorted(had - set(wanted))
             for start in range(0, len(gone), _CHUNK):
                 chunk = gone[start : start + _CHUNK]
-                self._sql_run(
+                self._graph_run(
                     f"DELETE FROM citation_edges WHERE citing_pk = ? AND source = ? AND work_pk IN ({_marks(chunk)})",
                     (citing, source, *chunk),
                 )
@@ -101,10 +112,10 @@ class GraphMixin:
         found: int | None = None
         if work.keys:
             keyed = f"SELECT key, work_pk FROM work_keys WHERE key IN ({_marks(work.keys)})"
-            by_key = dict(self._sql(keyed, work.keys))
+            by_key = dict(self._graph_rows(keyed, work.keys))
             found = next((int(by_key[k]) for k in work.keys if k in by_key), None)
         elif title_key:
-            for pk, year in self._sql(
+            for pk, year in self._graph_rows(
                 "SELECT w.pk, w.year FROM work_keys k JOIN works w ON w.pk = k.work_pk WHERE k.key = ? ORDER BY w.pk",
                 (title_key,),
             ):
@@ -112,22 +123,22 @@ class GraphMixin:
                     found = int(pk)
                     break
         if found is None and work.paper_id:
-            rows = self._sql(f"SELECT pk FROM works WHERE paper_pk = {_PK} ORDER BY pk", (work.paper_id,))
+            rows = self._graph_rows(f"SELECT pk FROM works WHERE paper_pk = {_PK} ORDER BY pk", (work.paper_id,))
             found = int(rows[0][0]) if rows else None
         if found is None:
-            (made,) = self._sql(
+            (made,) = self._graph_rows(
                 f"INSERT INTO works (paper_pk, title, year) VALUES ({_PK}, ?, ?) RETURNING pk",
                 (work.paper_id, work.title, work.year),
             )
             found = int(made[0])
         else:
-            self._sql_run(
+            self._graph_run(
                 f"UPDATE works SET title = COALESCE(title, ?), year = COALESCE(year, ?), "
                 f"paper_pk = COALESCE(paper_pk, {_PK}) WHERE pk = ?",
                 (work.title, work.year, work.paper_id, found),
             )
         for key in [*work.keys, *([title_key] if title_key else [])]:
-            self._sql_run(
+            self._graph_run(
                 "INSERT INTO work_keys (key, work_pk) VALUES (?, ?) ON CONFLICT (key, work_pk) DO NOTHING", (key, found)
             )
         return found
@@ -138,7 +149,10 @@ class GraphMixin:
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
             present |= {
-                k for (k,) in self._sql(f"SELECT DISTINCT key FROM work_keys WHERE key IN ({_marks(chunk)})", chunk)
+                k
+                for (k,) in self._graph_rows(
+                    f"SELECT DISTINCT key FROM work_keys WHERE key IN ({_marks(chunk)})", chunk
+                )
             }
         claimed = 0
         # Identifiers before titles: a title claims only what no identifier did.
@@ -148,7 +162,7 @@ class GraphMixin:
             within_year = (
                 " AND (year IS NULL OR CAST(? AS integer) IS NULL OR year = ?)" if key.startswith("title:") else ""
             )
-            claimed += self._sql_run(
+            claimed += self._graph_run(
                 f"UPDATE works SET paper_pk = {_PK} WHERE paper_pk IS NULL "
                 f"AND pk IN (SELECT work_pk FROM work_keys WHERE key = ?){within_year}",
                 (paper_id, key, *((year, year) if within_year else ())),
@@ -157,7 +171,7 @@ class GraphMixin:
 
     # -- reads ------------------------------------------------------------------------------------
     def reference_targets(self, source: str, read_before: date, limit: int) -> list[str]:
-        rows = self._sql(
+        rows = self._graph_rows(
             "SELECT p.id FROM papers p WHERE (p.arxiv_id IS NOT NULL OR p.doi IS NOT NULL) AND NOT EXISTS ("
             " SELECT 1 FROM reference_reads r WHERE r.paper_pk = p.pk AND r.source = ? AND r.as_of >= ?"
             ") ORDER BY p.pk LIMIT ?",
@@ -166,14 +180,14 @@ class GraphMixin:
         return [pid for (pid,) in rows]
 
     def references(self, paper_id: str) -> list[Edge]:
-        rows = self._sql(
+        rows = self._graph_rows(
             "SELECT w.pk, p.id, w.title, w.year, e.source, e.as_of FROM citation_edges e "
             "JOIN works w ON w.pk = e.work_pk LEFT JOIN papers p ON p.pk = w.paper_pk "
             f"WHERE e.citing_pk = {_PK} ORDER BY w.pk, e.source",
             (paper_id,),
         )
         keys: dict[int, list[str]] = {}
-        for pk, key in self._sql(
+        for pk, key in self._graph_rows(
             "SELECT k.work_pk, k.key FROM work_keys k WHERE k.work_pk IN "
             f"(SELECT work_pk FROM citation_edges WHERE citing_pk = {_PK}) ORDER BY k.work_pk, k.key",
             (paper_id,),
@@ -193,7 +207,7 @@ class GraphMixin:
         return edges
 
     def citing(self, paper_id: str) -> list[Edge]:
-        rows = self._sql(
+        rows = self._graph_rows(
             "SELECT c.id, e.source, e.as_of FROM works w JOIN citation_edges e ON e.work_pk = w.pk "
             f"JOIN papers c ON c.pk = e.citing_pk WHERE w.paper_pk = {_PK} ORDER BY c.pk, e.source",
             (paper_id,),
@@ -206,7 +220,7 @@ class GraphMixin:
                 for cid, group in grouped.items()]  # fmt: skip
 
     def co_cited(self, paper_id: str, limit: int) -> Ranking:
-        rows = self._sql(
+        rows = self._graph_rows(
             _NEIGHBOURS + "SELECT p.id, count(DISTINCT e.citing_pk) AS n FROM citation_edges e "
             "JOIN works w ON w.pk = e.work_pk JOIN papers p ON p.pk = w.paper_pk "
             "WHERE e.citing_pk IN (SELECT pk FROM n) AND w.paper_pk <> (SELECT pk FROM x) "
@@ -216,7 +230,7 @@ class GraphMixin:
         return [(pid, float(n)) for pid, n in rows]
 
     def coupled(self, paper_id: str, limit: int) -> Ranking:
-        rows = self._sql(
+        rows = self._graph_rows(
             _NEIGHBOURS + "SELECT p.id, count(DISTINCT w.paper_pk) AS n FROM citation_edges e "
             "JOIN works w ON w.pk = e.work_pk JOIN papers p ON p.pk = e.citing_pk "
             "WHERE w.paper_pk IN (SELECT pk FROM n) AND e.citing_pk <> (SELECT pk FROM x) "

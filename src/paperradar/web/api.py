@@ -11,9 +11,9 @@ from pydantic import BeforeValidator
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import MAX_WINDOW, Library, Page
-from paperradar.web.api_answers import PaperDetail, ResultPage, StatsAnswer
+from paperradar.web.api_answers import LatestPage, PaperDetail, ResultPage, StatsAnswer
 from paperradar.web.api_errors import errors
-from paperradar.web.examples import answer
+from paperradar.web.examples import CURSOR, answer
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -34,6 +34,10 @@ QueryText = Annotated[
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many results.", examples=[20])]
 Offset = Annotated[
     int, Query(ge=0, le=MAX_WINDOW - 1, description="How many results to skip; offset + limit ≤ 1000.", examples=[0])
+]
+After = Annotated[
+    str | None,
+    Query(max_length=500, description="Where the page starts: the previous answer's `next_after`.", examples=[CURSOR]),
 ]
 Year = Annotated[int | None, Query(ge=1000, le=3000, description="A year of publication.", examples=[2021])]
 MAX_CITATIONS = 1_000_000_000  # far above any paper's; a bigger number would overflow the stores' integers
@@ -203,11 +207,14 @@ def best(
 
 
 @router.get(
-    "/latest", response_model=None, summary="Newest papers first", responses=answer("latest", ResultPage) | errors(422)
+    "/latest", response_model=None, summary="Newest papers first", responses=answer("latest", LatestPage) | errors(422)
 )
-def latest(request: Request, limit: Limit = 25, offset: Offset = 0) -> dict:
-    """The newest papers by publication date, as the /latest page lists them."""
-    return _results(_library(request).latest(limit=limit, offset=offset))
+def latest(request: Request, limit: Limit = 25, offset: Offset = 0, after: After = None) -> dict:
+    """The newest papers by listing or publication date, as the /latest page lists them. Page on with
+    `after` set to the answer's `next_after` (null on the last page): any depth, and papers added
+    meanwhile neither repeat nor go missing."""
+    page = _library(request).latest(limit=limit, offset=offset, after=after)
+    return {**_results(page), "next_after": page.next_after}
 
 
 @router.get(

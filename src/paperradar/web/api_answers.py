@@ -54,6 +54,10 @@ class ResultPage(_Answer):
     title: str = Field(default="", description="What the list is, where it has a name.")
 
 
+class LatestPage(ResultPage):
+    next_after: str | None = Field(description="The `after` of the next page; null on the last page.")
+
+
 class CitationCount(_Answer):
     count: int
     source: str | None

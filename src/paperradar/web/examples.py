@@ -25,6 +25,7 @@ PAPER: dict[str, Any] = {
     "comment": "ICLR 2022",
 }
 RESULT = {**PAPER, "score": 0.032787}
+CURSOR = "MjAyMS0wNi0xOC8yMTA2LjA5Njg1"  # /latest's `after`: the day and id of the paper above
 SEARCH_RESULT = {**RESULT, "found_by": ["lexical", "semantic"]}
 RANKED = {**PAPER, "score": 14774.0, "rank": 1}
 WHY = {**RESULT, "score": 5.61, "why": ["80 Hugging Face upvotes", "+40 citations this month (openalex)"]}
@@ -49,7 +50,7 @@ ANSWERS: dict[str, Any] = {
     "similar": {"results": [{**RESULT, "score": 0.81}], "offset": 0, "limit": 20, "title": PAPER["title"]},
     "paper": {**PAPER, "citation_history": [{"count": 14774, "source": "openalex", "date": "2025-06-01"}]},
     "best": {"title": "The best AI papers of 2021", "results": [RANKED], "offset": 0, "limit": 100},
-    "latest": {"results": [RESULT], "offset": 0, "limit": 25},
+    "latest": {"results": [{**RESULT, "score": 737959.0}], "offset": 0, "limit": 25, "next_after": CURSOR},
     "feed": FEED,
     "trending": {"title": "Trending this week", "total": 1, "results": [WHY], "offset": 0, "limit": 25},
     "stats": {

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 
 from paperradar.models import Filters, SearchMode
 from paperradar.service import Library, Page
-from paperradar.web.api import SearchFilters
+from paperradar.web.api import After, SearchFilters
 from paperradar.web.daily import Format
 from paperradar.web.feeds import feed_response
 from paperradar.web.paging import PageNumber, page_window
@@ -32,12 +32,12 @@ def _feed(request: Request, fmt: str, title: str, page: Page) -> Response:
 
 
 @router.get("/latest")
-def latest(request: Request, page: PageNumber = 1, fmt: Format = "html") -> Response:
-    size, offset = page_window(request, page)
-    found = _library(request).latest(limit=size, offset=offset)
+def latest(request: Request, page: PageNumber = 1, after: After = None, fmt: Format = "html") -> Response:
+    size, offset = page_window(request, page)  # `page` from older links; "Older" links carry `after`, which wins
+    found = _library(request).latest(limit=size, offset=0 if after else offset, after=after)
     if fmt != "html":
         return _feed(request, fmt, "Latest papers", found)
-    return templates.TemplateResponse(request, "index.html", {"page": found, "number": page})
+    return templates.TemplateResponse(request, "index.html", {"page": found, "number": page, "after": after})
 
 
 @router.get("/search")

@@ -13,7 +13,8 @@ import psycopg
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Paper
 from paperradar.store.batches import unique_keys, unique_snapshots
-from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper, to_values
+from paperradar.store.postgres.dialect import POSTGRES
+from paperradar.store.rows import COLUMNS, to_values
 
 _UPDATE = ", ".join(f"{name.strip()} = %s" for name in COLUMNS.split(",")[1:])
 
@@ -28,24 +29,6 @@ class PaperBatchesMixin:
 
     _local: threading.local  # PostgresStore's: `conn` is set inside a transaction
 
-    def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
-        found: dict[str, list[tuple[int, Paper]]] = {}
-        if not keys:
-            return found
-        rows = self._rows(
-            f"SELECT i.key, p.pk, {PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-            "WHERE i.key = ANY(%s) ORDER BY p.pk",
-            (list(dict.fromkeys(keys)),),
-        )
-        for key, pk, *paper in rows:
-            found.setdefault(key, []).append((int(pk), to_paper(tuple(paper))))
-        return found
-
-    def taken_ids(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        return {row[0] for row in self._rows("SELECT id FROM papers WHERE id = ANY(%s)", (list(set(ids)),))}
-
     def insert_papers(self, papers: Sequence[Paper]) -> None:
         if any(paper.id is None for paper in papers):
             raise ValueError("insert_papers needs public ids")
@@ -53,14 +36,14 @@ class PaperBatchesMixin:
             raise StoreError("insert_papers must run inside store.transaction()")
         with self._cursor() as cursor, cursor.copy(f"COPY papers ({COLUMNS}) FROM STDIN") as copy:
             for paper in papers:  # COPY: one stream for the batch, no statement per paper
-                copy.write_row(to_values(paper))
+                copy.write_row(to_values(paper, POSTGRES))
 
     def update_papers(self, papers: Sequence[Paper]) -> None:
         now = self.clock()
         with self._cursor() as cursor:
             cursor.executemany(
                 f"UPDATE papers SET {_UPDATE}, updated_at = %s WHERE id = %s",
-                [(*to_values(p)[1:], now, p.id) for p in papers],
+                [(*to_values(p, POSTGRES)[1:], now, p.id) for p in papers],
             )
 
     def add_keys(self, rows: Sequence[tuple[str, str, int | None]]) -> None:

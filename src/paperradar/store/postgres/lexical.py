@@ -10,7 +10,8 @@ from pathlib import Path
 
 from paperradar.models import Filters
 from paperradar.store.bm25 import BM25Mixin
-from paperradar.store.postgres.filters import where
+from paperradar.store.filters import where
+from paperradar.store.postgres.dialect import POSTGRES
 from paperradar.store.text_index import document_text
 
 
@@ -42,9 +43,9 @@ class LexicalMixin(BM25Mixin):
         return {pk: document_text(title, abstract, authors) for pk, title, abstract, authors in rows}
 
     def _restricts(self, filters: Filters | None) -> bool:
-        return bool(where(filters)[0])
+        return bool(where(filters, POSTGRES)[0])
 
     def _ids_passing(self, pks: Sequence[int], filters: Filters | None) -> dict[int, str]:
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         rows = self._rows(f"SELECT p.pk, p.id FROM papers p WHERE p.pk = ANY(%s){condition}", (list(pks), *params))
         return dict(rows)

@@ -16,23 +16,28 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from paperradar import budget
 from paperradar.errors import StoreError
-from paperradar.models import CitationCount, Filters, Paper, normalise_arxiv_id, normalise_doi
+from paperradar.models import Filters
 from paperradar.store.accounts import AccountsMixin
-from paperradar.store.base import Candidate, Ranking, Stats, system_now
+from paperradar.store.base import LatestKey, Ranking, system_now
+from paperradar.store.batches import BatchReadsMixin
+from paperradar.store.digest import DigestMixin
+from paperradar.store.feed import FeedMixin
+from paperradar.store.filters import where
 from paperradar.store.graph import GraphMixin
+from paperradar.store.live import LiveSourcesMixin
+from paperradar.store.papers import PaperReadsMixin
 from paperradar.store.postgres.batches import PaperBatchesMixin
-from paperradar.store.postgres.digest import DigestMixin
-from paperradar.store.postgres.feed import FeedMixin
-from paperradar.store.postgres.filters import where
+from paperradar.store.postgres.dialect import POSTGRES
+from paperradar.store.postgres.feed import SignalBatchesMixin
 from paperradar.store.postgres.lexical import LexicalMixin
-from paperradar.store.postgres.live import LiveSourcesMixin
 from paperradar.store.postgres.migrate import apply_migrations, read_only
-from paperradar.store.postgres.rows import COLUMNS, PREFIXED, to_paper
 from paperradar.store.postgres.textsearch import TextSearchMixin
 from paperradar.store.postgres.vectors import EF_SEARCH, VectorsMixin
 from paperradar.store.text_index import TextIndex
 
-_KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
+_DAY = "COALESCE(p.listing_date, p.published)"
+_NEWEST = f"ORDER BY {_DAY} DESC NULLS LAST, p.pk DESC"  # papers_latest's order
+_PK_OF = "(SELECT pk FROM papers WHERE id = %s)"
 POOL_SIZE = 8  # connections per process: a web worker's threads share them
 # Writers take one of these locks first, as SQLite's BEGIN IMMEDIATE does: merging reads candidates and
 # then inserts, so two imports of the same new paper at once must not both find nothing. Reads never
@@ -92,12 +97,15 @@ _BOUNDS: weakref.WeakKeyDictionary[psycopg.Connection, tuple[int, int]] = weakre
 
 
 class PostgresStore(
+    PaperReadsMixin,
     PaperBatchesMixin,
+    BatchReadsMixin,
     LiveSourcesMixin,
     VectorsMixin,
     LexicalMixin,
     TextSearchMixin,
     FeedMixin,
+    SignalBatchesMixin,
     DigestMixin,
     AccountsMixin,
     GraphMixin,
@@ -105,6 +113,8 @@ class PostgresStore(
     """A paper database on a PostgreSQL server. Reads borrow a pooled connection per statement;
     `transaction()` pins one connection to the thread until it commits. The keyword index lives
     in `index_home` on this machine (in memory when None), a cache that catches up from the database."""
+
+    dialect = POSTGRES
 
     def __init__(self, url: str, index_home: Path | None = None) -> None:
         self.location = redacted(url)
@@ -153,12 +163,12 @@ class PostgresStore(
             cursor.execute(sql.encode() if params is None else sql, params)  # type: ignore[call-overload]
             return cursor.rowcount
 
+    # What the statements shared with SQLite (store/accounts.py, ...) run through, written in `dialect`.
     def _sql(self, sql: str, params: Sequence[object]) -> list[tuple]:
-        """A query written with `?` marks (the accounts SQL shared with SQLite)."""
-        return self._rows(sql.replace("?", "%s"), params)
+        return self._rows(sql, params)
 
     def _sql_run(self, sql: str, params: Sequence[object]) -> int:
-        return self._run(sql.replace("?", "%s"), params)
+        return self._run(sql, params)
 
     @contextmanager
     def transaction(self, lock: str = "papers") -> Iterator[None]:
@@ -178,44 +188,7 @@ class PostgresStore(
     def close(self) -> None:
         self._pool.close()
 
-    # -- identity and writes ----------------------------------------------------
-    def candidates(self, arxiv_id: str | None, doi: str | None, title_fingerprint: str) -> list[Candidate]:
-        keys = [f"title:{title_fingerprint}"]
-        if arxiv_id:
-            keys.append(f"arxiv:{arxiv_id}")
-        if doi:
-            keys.append(f"doi:{doi}")
-        rows = self._rows(
-            f"SELECT i.key, {PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-            "WHERE i.key = ANY(%s) ORDER BY p.pk",
-            (keys,),
-        )
-        found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
-        found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
-        return found
-
-    def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
-        found: dict[str, list[tuple[str, int | None]]] = {}
-        rows = self._rows(
-            "SELECT p.id, i.key, i.year FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-            "WHERE p.id = ANY(%s) ORDER BY p.pk, i.key",
-            (list(dict.fromkeys(paper_ids)),),
-        )
-        for pid, key, year in rows:
-            found.setdefault(pid, []).append((key, year))
-        return found
-
     # -- reads --------------------------------------------------------------------
-    def papers(self, ids: Sequence[str]) -> list[Paper]:
-        if not ids:
-            return []
-        rows = self._rows(f"SELECT {COLUMNS} FROM papers WHERE id = ANY(%s)", (list(dict.fromkeys(ids)),))
-        found = {paper.id: paper for paper in map(to_paper, rows)}
-        return [found[i] for i in ids if i in found]
-
-    def newest_year(self, before: int) -> int | None:
-        return self._rows("SELECT max(year) FROM papers WHERE year < %s", (before,))[0][0]
-
     def added_on(self, ids: Sequence[str]) -> dict[str, date]:
         rows = self._rows(
             "SELECT id, (created_at AT TIME ZONE 'UTC')::date FROM papers WHERE id = ANY(%s)",
@@ -223,81 +196,29 @@ class PostgresStore(
         )
         return dict(rows)
 
-    def resolve(self, key: str) -> str | None:
-        if rows := self._rows("SELECT id FROM papers WHERE id = %s", (key,)):
-            return rows[0][0]
-        lookups = []
-        if arxiv_id := normalise_arxiv_id(key):
-            lookups.append(f"arxiv:{arxiv_id}")
-        if doi := normalise_doi(key):
-            lookups.append(f"doi:{doi}")
-        for lookup in lookups:
-            rows = self._rows(
-                "SELECT p.id FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-                "WHERE i.key = %s ORDER BY p.pk LIMIT 1",
-                (lookup,),
-            )
-            if rows:
-                return rows[0][0]
-        return None
-
-    def citation_history(self, paper_id: str) -> list[CitationCount]:
-        rows = self._rows(
-            "SELECT s.count, s.source, s.as_of FROM citation_snapshots s JOIN papers p ON p.pk = s.paper_pk "
-            "WHERE p.id = %s ORDER BY s.as_of NULLS FIRST, s.source",
-            (paper_id,),
-        )
-        return [CitationCount(c, s or None, d) for c, s, d in rows]
-
-    def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        condition, params = where(filters)
-        rows = self._rows(
-            f"SELECT p.id, p.citations FROM papers p WHERE p.citations IS NOT NULL{condition} "
-            "ORDER BY p.citations DESC, p.pk LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
-        return [(pid, float(c)) for pid, c in rows]
-
-    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        condition, params = where(filters)
-        rows = self._rows(
-            f"SELECT p.id, COALESCE(p.listing_date, p.published) AS day FROM papers p WHERE TRUE{condition} "
-            "ORDER BY day DESC NULLS LAST, p.pk DESC LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
+    def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
+        condition, params = where(filters, POSTGRES)
+        select = f"SELECT p.id, {_DAY} FROM papers p WHERE TRUE{condition}"
+        if after is None:
+            rows = self._rows(f"{select} {_NEWEST} LIMIT %s OFFSET %s", (*params, limit, offset))
+        else:
+            if offset:
+                raise ValueError("latest: after or offset, not both")
+            day, paper_id = after
+            rows = []
+            # The rest of the dated papers: a range of papers_latest, sought, not scanned. One row
+            # comparison is one index condition; SQLite's day <= ? AND (day < ? OR pk < ?) made the planner
+            # combine two bitmap scans and sort them.
+            if day is not None:
+                rows = self._rows(
+                    f"{select} AND ({_DAY}, p.pk) < (%s, {_PK_OF}) {_NEWEST} LIMIT %s",
+                    (*params, day, paper_id, limit),
+                )
+            if len(rows) < limit:  # then the undated papers, which come last
+                below = f" AND p.pk < {_PK_OF}" if day is None else ""
+                rows += self._rows(
+                    f"{select} AND {_DAY} IS NULL{below} {_NEWEST} LIMIT %s",
+                    (*params, *([paper_id] if day is None else []), limit - len(rows)),
+                )
         # The score is the day as an ordinal, so newer is higher as in every other ranking.
         return [(pid, float(day.toordinal()) if isinstance(day, date) else 0.0) for pid, day in rows]
-
-    def count(self, filters: Filters | None = None) -> int:
-        condition, params = where(filters)
-        return int(self._rows(f"SELECT count(*) FROM papers p WHERE TRUE{condition}", params)[0][0])
-
-    def meta(self, key: str) -> str | None:
-        rows = self._rows("SELECT value FROM meta WHERE key = %s", (key,))
-        return rows[0][0] if rows else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction():
-            self._rows(
-                "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-
-    def stats(self) -> Stats:
-        row = self._rows(
-            "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "
-            "FROM papers"
-        )[0]
-        return Stats(row[0], row[1], row[2], row[3], (row[4], row[5]), self.location)
-
-    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
-        last = 0
-        while True:
-            rows = self._rows(
-                f"SELECT pk, {COLUMNS} FROM papers WHERE pk > %s ORDER BY pk LIMIT %s", (last, batch_size)
-            )
-            if not rows:
-                return
-            for row in rows:
-                yield to_paper(row[1:])
-            last = rows[-1][0]

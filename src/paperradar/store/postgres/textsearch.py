@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from paperradar.models import KeywordQuery
 from paperradar.store.base import Ranking
-from paperradar.store.postgres.filters import where
+from paperradar.store.filters import where
+from paperradar.store.postgres.dialect import POSTGRES
 
 # ts_rank_cd's weights for D, C, B, A: title 4, authors 1.5, abstract 1, as the SQLite backend's bm25().
 RANK_WEIGHTS = "{0.1, 0.375, 0.25, 1.0}"
@@ -78,7 +79,7 @@ class TextSearchMixin:
             return []
         required = constraints(query)
         words = terms(query, match_all)
-        condition, params = where(query.filters)
+        condition, params = where(query.filters, POSTGRES)
         match = f" AND p.search @@ {words.text}" if words else ""
         rows = self._rows(
             f"SELECT p.id, ts_rank_cd('{RANK_WEIGHTS}'::float4[], p.search, {ranked.text}, {RANK_NORMALISATION:d}) "

@@ -20,7 +20,8 @@ import numpy as np
 
 from paperradar.models import Filters
 from paperradar.store.base import PendingText, Ranking
-from paperradar.store.postgres.filters import where
+from paperradar.store.filters import where
+from paperradar.store.postgres.dialect import POSTGRES
 
 # The vector size the HNSW index covers (migration 0001): all-MiniLM-L6-v2. Others are searched exactly.
 INDEXED_DIMENSIONS = 384
@@ -173,7 +174,7 @@ class VectorsMixin:
         """Papers by cosine similarity of their `model` vectors to `vector`, filtered, best first."""
         if limit <= 0:
             return []
-        condition, params = where(filters)
+        condition, params = where(filters, POSTGRES)
         query = to_text(vector)
         restrict, restrict_params = condition, list(params)
         if exclude:

@@ -10,10 +10,9 @@ from datetime import datetime
 from paperradar.errors import StoreError
 from paperradar.models import CitationCount, Paper
 from paperradar.store.batches import unique_keys, unique_snapshots
-from paperradar.store.sqlite.rows import COLUMNS, to_paper, to_values
+from paperradar.store.rows import COLUMNS, to_values
+from paperradar.store.sqlite.dialect import SQLITE
 
-_CHUNK = 500  # host parameters per statement stay far under SQLite's limit
-_PREFIXED = ", ".join(f"p.{name.strip()}" for name in COLUMNS.split(","))
 _UPDATE = ", ".join(f"{name.strip()} = ?" for name in COLUMNS.split(",")[1:])
 
 
@@ -25,37 +24,6 @@ class PaperBatchesMixin:
     _index_new: Callable[[], None]  # SQLiteStore's: put the transaction's new papers in the keyword index
     _local: object
 
-    def candidates_for(self, keys: Sequence[str]) -> dict[str, list[tuple[int, Paper]]]:
-        unique = list(dict.fromkeys(keys))
-        rows: list[tuple] = []
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            rows += (
-                self._conn()
-                .execute(
-                    f"SELECT i.key, p.pk, {_PREFIXED} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-                    f"WHERE i.key IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-                .fetchall()
-            )
-        found: dict[str, list[tuple[int, Paper]]] = {}
-        for key, pk, *paper in sorted(rows, key=lambda row: row[1]):
-            found.setdefault(key, []).append((int(pk), to_paper(tuple(paper))))
-        return found
-
-    def taken_ids(self, ids: Sequence[str]) -> set[str]:
-        unique, taken = list(set(ids)), set()
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            taken |= {
-                row[0]
-                for row in self._conn().execute(
-                    f"SELECT id FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk
-                )
-            }
-        return taken
-
     def insert_papers(self, papers: Sequence[Paper]) -> None:
         if any(paper.id is None for paper in papers):
             raise ValueError("insert_papers needs public ids")
@@ -65,7 +33,7 @@ class PaperBatchesMixin:
             raise StoreError("insert_papers must run inside store.transaction()")
         sql = f"INSERT INTO papers ({COLUMNS}, created_at, updated_at) VALUES ({','.join('?' * 20)})"
         for paper in papers:
-            pending.append(conn.execute(sql, (*to_values(paper), now, now)).lastrowid)
+            pending.append(conn.execute(sql, (*to_values(paper, SQLITE), now, now)).lastrowid)
 
     def update_papers(self, papers: Sequence[Paper]) -> None:
         if not papers:
@@ -74,7 +42,7 @@ class PaperBatchesMixin:
         now = self.clock().isoformat(timespec="seconds")
         self._conn().executemany(
             f"UPDATE papers SET {_UPDATE}, updated_at = ? WHERE id = ?",
-            [(*to_values(p)[1:], now, p.id) for p in papers],
+            [(*to_values(p, SQLITE)[1:], now, p.id) for p in papers],
         )
 
     def add_keys(self, rows: Sequence[tuple[str, str, int | None]]) -> None:

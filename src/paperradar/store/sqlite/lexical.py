@@ -10,7 +10,8 @@ from pathlib import Path
 
 from paperradar.models import Filters
 from paperradar.store.bm25 import BM25Mixin
-from paperradar.store.sqlite.filters import where
+from paperradar.store.filters import where
+from paperradar.store.sqlite.dialect import SQLITE
 from paperradar.store.text_index import document_text
 
 
@@ -45,10 +46,10 @@ class LexicalMixin(BM25Mixin):
         return {pk: document_text(title, abstract, json.loads(authors)) for pk, title, abstract, authors in rows}
 
     def _restricts(self, filters: Filters | None) -> bool:
-        return bool(where(filters)[0])
+        return bool(where(filters, SQLITE)[0])
 
     def _ids_passing(self, pks: Sequence[int], filters: Filters | None) -> dict[int, str]:
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         marks = ",".join("?" * len(pks))
         rows = self._conn().execute(
             f"SELECT p.pk, p.id FROM papers p WHERE p.pk IN ({marks}){condition}", (*pks, *params)

@@ -11,35 +11,52 @@ from pathlib import Path
 
 from paperradar import budget
 from paperradar.errors import StoreError
-from paperradar.models import CitationCount, Filters, KeywordQuery, Paper, normalise_arxiv_id, normalise_doi
+from paperradar.models import Filters, KeywordQuery
 from paperradar.store.accounts import AccountsMixin
-from paperradar.store.base import Candidate, Ranking, Stats, system_now
+from paperradar.store.base import LatestKey, Ranking, system_now
+from paperradar.store.batches import BatchReadsMixin
+from paperradar.store.digest import DigestMixin
+from paperradar.store.feed import FeedMixin
+from paperradar.store.filters import where
 from paperradar.store.graph import GraphMixin
+from paperradar.store.live import LiveSourcesMixin
+from paperradar.store.papers import PaperReadsMixin
 from paperradar.store.sqlite import fts
 from paperradar.store.sqlite.batches import PaperBatchesMixin
 from paperradar.store.sqlite.connection import LOCK_WAIT, BudgetedConnection, WaitingRoom
-from paperradar.store.sqlite.digest import DigestMixin
-from paperradar.store.sqlite.feed import FeedMixin
-from paperradar.store.sqlite.filters import where
+from paperradar.store.sqlite.dialect import SQLITE
+from paperradar.store.sqlite.feed import SignalBatchesMixin
 from paperradar.store.sqlite.hits import HitCounter
 from paperradar.store.sqlite.lexical import LexicalMixin
-from paperradar.store.sqlite.live import LiveSourcesMixin
 from paperradar.store.sqlite.migrate import apply_migrations
-from paperradar.store.sqlite.rows import COLUMNS, to_paper
 from paperradar.store.sqlite.vectors import VectorsMixin
 from paperradar.store.text_index import TextIndex
 from paperradar.store.vector_index import VectorIndex
 
 # Column weights for bm25(): a word in the title says more about a paper than one in its abstract.
 BM25_WEIGHTS = (4.0, 1.0, 1.5)
-_KEY_ORDER = {"arxiv": 0, "doi": 1, "title": 2}
+_DAY = "COALESCE(p.listing_date, p.published)"
+_NEWEST = f"ORDER BY {_DAY} DESC, p.pk DESC"  # papers_latest's order; NULL sorts lowest, so undated last
+_PK_OF = "(SELECT pk FROM papers WHERE id = ?)"
 
 
 class SQLiteStore(
-    PaperBatchesMixin, FeedMixin, LiveSourcesMixin, VectorsMixin, LexicalMixin, DigestMixin, AccountsMixin, GraphMixin
+    PaperReadsMixin,
+    PaperBatchesMixin,
+    BatchReadsMixin,
+    FeedMixin,
+    SignalBatchesMixin,
+    LiveSourcesMixin,
+    VectorsMixin,
+    LexicalMixin,
+    DigestMixin,
+    AccountsMixin,
+    GraphMixin,
 ):
     """A paper database in one SQLite file. Each thread gets its own connection (WAL lets readers run
     beside a writer); writes go through `transaction()`."""
+
+    dialect = SQLITE
 
     def __init__(self, path: str) -> None:
         self.location = path
@@ -119,6 +136,7 @@ class SQLiteStore(
             )
         pending.clear()
 
+    # What the statements shared with PostgreSQL (store/accounts.py, ...) run through, written in `dialect`.
     def _sql(self, sql: str, params: Sequence[object]) -> list[tuple]:
         return self._conn().execute(sql, params).fetchall()
 
@@ -138,58 +156,7 @@ class SQLiteStore(
         self._local = threading.local()
         self._shared = None
 
-    # -- identity and writes ----------------------------------------------------
-    def candidates(self, arxiv_id: str | None, doi: str | None, title_fingerprint: str) -> list[Candidate]:
-        keys = [f"title:{title_fingerprint}"]
-        if arxiv_id:
-            keys.append(f"arxiv:{arxiv_id}")
-        if doi:
-            keys.append(f"doi:{doi}")
-        marks = ",".join("?" * len(keys))
-        rows = (
-            self._conn()
-            .execute(
-                f"SELECT i.key, {_prefixed(COLUMNS)} FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-                f"WHERE i.key IN ({marks}) ORDER BY p.pk",
-                keys,
-            )
-            .fetchall()
-        )
-        found = [Candidate(to_paper(row[1:]), row[0].split(":", 1)[0]) for row in rows]
-        found.sort(key=lambda c: _KEY_ORDER[c.matched_on])
-        return found
-
-    def identity_keys(self, paper_ids: Sequence[str]) -> dict[str, list[tuple[str, int | None]]]:
-        found: dict[str, list[tuple[str, int | None]]] = {}
-        unique = list(dict.fromkeys(paper_ids))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            rows = self._conn().execute(
-                "SELECT p.id, i.key, i.year FROM identities i JOIN papers p ON p.pk = i.paper_pk "
-                f"WHERE p.id IN ({','.join('?' * len(chunk))}) ORDER BY p.pk, i.key",
-                chunk,
-            )
-            for pid, key, year in rows:
-                found.setdefault(pid, []).append((key, year))
-        return found
-
     # -- reads --------------------------------------------------------------------
-    def papers(self, ids: Sequence[str]) -> list[Paper]:
-        if not ids:
-            return []
-        found: dict[str, Paper] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), 500):  # stay far below SQLite's bound-parameter limit
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._conn().execute(f"SELECT {COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
-                paper = to_paper(row)
-                found[paper.id] = paper  # type: ignore[index]
-        return [found[i] for i in ids if i in found]
-
-    def newest_year(self, before: int) -> int | None:
-        return self._conn().execute("SELECT max(year) FROM papers WHERE year < ?", (before,)).fetchone()[0]
-
     def added_on(self, ids: Sequence[str]) -> dict[str, date]:
         found: dict[str, date] = {}
         unique = list(dict.fromkeys(ids))
@@ -200,39 +167,12 @@ class SQLiteStore(
                 found[pid] = date.fromisoformat(created[:10])  # stored as UTC ISO time
         return found
 
-    def resolve(self, key: str) -> str | None:
-        conn = self._conn()
-        row = conn.execute("SELECT id FROM papers WHERE id = ?", (key,)).fetchone()
-        if row:
-            return row[0]
-        lookups = []
-        if arxiv_id := normalise_arxiv_id(key):
-            lookups.append(f"arxiv:{arxiv_id}")
-        if doi := normalise_doi(key):
-            lookups.append(f"doi:{doi}")
-        for lookup in lookups:
-            row = conn.execute(
-                "SELECT p.id FROM identities i JOIN papers p ON p.pk = i.paper_pk WHERE i.key = ? ORDER BY p.pk",
-                (lookup,),
-            ).fetchone()
-            if row:
-                return row[0]
-        return None
-
-    def citation_history(self, paper_id: str) -> list[CitationCount]:
-        rows = self._conn().execute(
-            "SELECT s.count, s.source, s.as_of FROM citation_snapshots s JOIN papers p ON p.pk = s.paper_pk "
-            "WHERE p.id = ? ORDER BY s.as_of, s.source",
-            (paper_id,),
-        )
-        return [CitationCount(c, s or None, date.fromisoformat(d) if d else None) for c, s, d in rows]
-
     def keyword(self, query: KeywordQuery, limit: int, match_all: bool = True) -> Ranking:
         self._index_new()
         expression = fts.match_expression(query, match_all)
         if expression is None:
             return []
-        condition, params = where(query.filters)
+        condition, params = where(query.filters, SQLITE)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         rows = self._conn().execute(
             f"SELECT p.id, bm25(papers_fts, {weights}) AS rank FROM papers_fts "
@@ -267,65 +207,28 @@ class SQLiteStore(
         )
         return set(wanted) - {row[0] for row in rows}
 
-    def by_citations(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        condition, params = where(filters)
-        rows = self._conn().execute(
-            f"SELECT p.id, p.citations FROM papers p WHERE p.citations IS NOT NULL{condition} "
-            "ORDER BY p.citations DESC, p.pk LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
-        return [(pid, float(c)) for pid, c in rows]
-
-    def latest(self, filters: Filters, limit: int, offset: int = 0) -> Ranking:
-        condition, params = where(filters)
-        rows = self._conn().execute(
-            f"SELECT p.id, COALESCE(p.listing_date, p.published) AS day FROM papers p WHERE 1{condition} "
-            "ORDER BY day IS NULL, day DESC, p.pk DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
+    def latest(self, filters: Filters, limit: int, offset: int = 0, after: LatestKey | None = None) -> Ranking:
+        condition, params = where(filters, SQLITE)
+        select = f"SELECT p.id, {_DAY} FROM papers p WHERE 1{condition}"
+        if after is None:
+            rows = self._sql(f"{select} {_NEWEST} LIMIT ? OFFSET ?", (*params, limit, offset))
+        else:
+            if offset:
+                raise ValueError("latest: after or offset, not both")
+            day, paper_id = after
+            rows = []
+            # The rest of the dated papers: a range of papers_latest, sought, not scanned (SQLite seeks on
+            # day <= ?, not on a row value over DESC columns, which PostgreSQL's latest uses).
+            if day is not None:
+                rows = self._sql(
+                    f"{select} AND {_DAY} <= ? AND ({_DAY} < ? OR p.pk < {_PK_OF}) {_NEWEST} LIMIT ?",
+                    (*params, day.isoformat(), day.isoformat(), paper_id, limit),
+                )
+            if len(rows) < limit:  # then the undated papers, which come last
+                below = f" AND p.pk < {_PK_OF}" if day is None else ""
+                rows += self._sql(
+                    f"{select} AND {_DAY} IS NULL{below} ORDER BY p.pk DESC LIMIT ?",
+                    (*params, *([paper_id] if day is None else []), limit - len(rows)),
+                )
         # The score is the day as an ordinal, so newer is higher as in every other ranking.
         return [(pid, float(date.fromisoformat(day).toordinal()) if day else 0.0) for pid, day in rows]
-
-    def count(self, filters: Filters | None = None) -> int:
-        condition, params = where(filters)
-        return self._conn().execute(f"SELECT count(*) FROM papers p WHERE 1{condition}", params).fetchone()[0]
-
-    def meta(self, key: str) -> str | None:
-        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction():
-            self._conn().execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-
-    def stats(self) -> Stats:
-        row = (
-            self._conn()
-            .execute(
-                "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id), min(year), max(year) "
-                "FROM papers"
-            )
-            .fetchone()
-        )
-        return Stats(row[0], row[1], row[2], row[3], (row[4], row[5]), self.location)
-
-    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
-        last = 0
-        while True:
-            rows = (
-                self._conn()
-                .execute(f"SELECT pk, {COLUMNS} FROM papers WHERE pk > ? ORDER BY pk LIMIT ?", (last, batch_size))
-                .fetchall()
-            )
-            if not rows:
-                return
-            for row in rows:
-                yield to_paper(row[1:])
-            last = rows[-1][0]
-
-
-def _prefixed(columns: str) -> str:
-    return ", ".join(f"p.{name.strip()}" for name in columns.split(","))

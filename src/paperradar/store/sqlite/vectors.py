@@ -17,7 +17,8 @@ import numpy as np
 
 from paperradar.models import Filters
 from paperradar.store.base import PendingText, Ranking
-from paperradar.store.sqlite.filters import where
+from paperradar.store.filters import where
+from paperradar.store.sqlite.dialect import SQLITE
 from paperradar.store.vector_index import VectorIndex, exact
 
 # Below this many candidates an exact scan (one matrix product) beats walking a filtered graph.
@@ -209,7 +210,7 @@ class VectorsMixin:
         `among` restricts the search to those papers (searched exactly)."""
         index = self.vector_index(model, int(vector.shape[0]))
         excluded = self._pks(exclude)
-        condition, params = where(filters)
+        condition, params = where(filters, SQLITE)
         if among is not None:
             candidates = self._pks(among)
             if condition:

@@ -1,40 +1,37 @@
-"""Convert between `Paper` records and rows of the `papers` table."""
+"""Convert between `Paper` records and rows of the `papers` table, in either backend's types."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from datetime import date
+from collections.abc import Sequence
+from typing import Any
 
 from paperradar.models import CitationCount, Paper
+from paperradar.store.dialect import Dialect
 
 COLUMNS = (
     "id, arxiv_id, doi, title, abstract, authors, year, published, listing_date, categories, "
     "venue, url, pdf_url, code_url, citations, citations_source, citations_date, comment"
 )
+PREFIXED = ", ".join(f"p.{name.strip()}" for name in COLUMNS.split(","))  # for a query that names papers `p`
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def to_paper(row: sqlite3.Row | tuple) -> Paper:
+def to_paper(row: Sequence[Any], dialect: Dialect) -> Paper:
     (pid, arxiv_id, doi, title, abstract, authors, year, published, listing_date, categories,
      venue, url, pdf_url, code_url, citations, citations_source, citations_date, comment) = row[:18]  # fmt: skip
     cites = None
     if citations is not None:
-        cites = CitationCount(citations, citations_source, _date(citations_date))
+        cites = CitationCount(citations, citations_source, dialect.read_day(citations_date))
     return Paper(
         id=pid,
         arxiv_id=arxiv_id,
         doi=doi,
         title=title,
         abstract=abstract,
-        authors=json.loads(authors),
+        authors=dialect.read_names(authors),
         year=year,
-        published=_date(published),
-        listing_date=_date(listing_date),
-        categories=json.loads(categories),
+        published=dialect.read_day(published),
+        listing_date=dialect.read_day(listing_date),
+        categories=dialect.read_names(categories),
         venue=venue,
         url=url,
         pdf_url=pdf_url,
@@ -44,7 +41,7 @@ def to_paper(row: sqlite3.Row | tuple) -> Paper:
     )
 
 
-def to_values(paper: Paper) -> tuple:
+def to_values(paper: Paper, dialect: Dialect) -> tuple:
     """The column values, in COLUMNS order."""
     cites = paper.citations
     return (
@@ -53,17 +50,17 @@ def to_values(paper: Paper) -> tuple:
         paper.doi,
         paper.title,
         paper.abstract,
-        json.dumps(paper.authors, ensure_ascii=False),
+        dialect.names(paper.authors),
         paper.year,
-        paper.published.isoformat() if paper.published else None,
-        paper.listing_date.isoformat() if paper.listing_date else None,
-        json.dumps(paper.categories, ensure_ascii=False),
+        dialect.day(paper.published),
+        dialect.day(paper.listing_date),
+        dialect.names(paper.categories),
         paper.venue,
         paper.url,
         paper.pdf_url,
         paper.code_url,
         cites.count if cites else None,
         cites.source if cites else None,
-        cites.as_of.isoformat() if cites and cites.as_of else None,
+        dialect.day(cites.as_of) if cites else None,
         paper.comment,
     )
