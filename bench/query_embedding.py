@@ -6,9 +6,10 @@ the next of 8 threads, as a thread pool hands requests out), with one torch thre
 workers waiting passively (OMP_WAIT_POLICY=PASSIVE, a child process: it must be set before torch
 starts), every query handed from those threads to one dedicated encoder thread, `embed([text])` (the
 batch path, bf16 where the CPU has it), and torch's dynamic int8 quantisation (with its cosine to the
-fp32 vectors). Queries: the 120 known-item queries, then openings of arXiv abstracts; each way encodes
-all of them in a block, twice, the blocks alternating so that drift in the machine's load hits every
-way alike; p50 and p99 of the better round.
+fp32 vectors). Queries: the 120 known-item queries, then openings of arXiv abstracts; every way
+encodes every query, in blocks of 10 with the ways in a rotating order, so that drift in the
+machine's load reaches every way alike. The passive-wait child measures the main thread and the
+worker threads again, and its ratio is to its own baseline.
 
     HF_HUB_OFFLINE=1 nice -n 10 .venv/bin/python bench/query_embedding.py [--queries 200]
 """
@@ -38,8 +39,9 @@ from paperradar.embed.minilm import MiniLMEmbedder
 from search_speed import percentiles
 
 POOL_THREADS = 8
+BLOCK = 10
+WORKERS = "fp32, server worker threads"
 BASELINE = "baseline: fp32, main thread (what search runs)"
-PASSIVE = "fp32, server worker threads, OMP_WAIT_POLICY=PASSIVE"
 
 
 def query_texts(count: int) -> list[str]:
@@ -87,7 +89,7 @@ def ways(embedder: MiniLMEmbedder, pool: list[ThreadPoolExecutor], encoder: Thre
 
     found: dict[str, Callable[[int, str], np.ndarray]] = {
         BASELINE: lambda n, text: fp32(text),
-        "fp32, server worker threads": lambda n, text: pool[n % POOL_THREADS].submit(fp32, text).result(),
+        WORKERS: lambda n, text: pool[n % POOL_THREADS].submit(fp32, text).result(),
         ONE_THREAD: lambda n, text: fp32(text),  # measure() sets torch to one thread around this block
         "fp32, one dedicated encoder thread, called from the workers": handed_over,
         f"embed([text]): the batch path ({embedder.precision}), main thread": lambda n, text: embedder.embed([text])[0],
@@ -99,7 +101,7 @@ def ways(embedder: MiniLMEmbedder, pool: list[ThreadPoolExecutor], encoder: Thre
 
 
 def measure(names: list[str] | None, texts: list[str]) -> tuple[dict[str, tuple[float, float]], dict[str, float]]:
-    """p50/p99 ms per way (the better of two rounds), and each way's mean cosine to the baseline's vectors."""
+    """p50/p99 ms per way, and each way's mean cosine to the baseline's vectors."""
     import torch
 
     threads = torch.get_num_threads()
@@ -111,47 +113,48 @@ def measure(names: list[str] | None, texts: list[str]) -> tuple[dict[str, tuple[
         for n, text in enumerate(texts[:16]):
             way(n, text + " warm")
     truth = [embedder._embed_query(text) for text in texts]
-    best: dict[str, list[float]] = {}
-    cosine: dict[str, float] = {}
-    for round_number in range(2):
-        order = list(chosen) if round_number == 0 else list(reversed(chosen))
-        for name in order:
-            samples, vectors = [], []
+    samples: dict[str, list[float]] = {name: [] for name in chosen}
+    vectors: dict[str, list[np.ndarray]] = {name: [] for name in chosen}
+    names_in_turn = list(chosen)
+    for block, start in enumerate(range(0, len(texts), BLOCK)):
+        # Blocks of queries per way, the ways in a rotating order: drift in the machine's load reaches
+        # every way alike, and within a block a way keeps its own thread pattern (which is what it tests).
+        turn = block % len(names_in_turn)
+        for name in names_in_turn[turn:] + names_in_turn[:turn]:
             torch.set_num_threads(1 if name == ONE_THREAD else threads)
-            for n, text in enumerate(texts):
+            for n in range(start, min(start + BLOCK, len(texts))):
                 started = time.perf_counter()
-                vectors.append(chosen[name](n, text))
-                samples.append(time.perf_counter() - started)
+                vectors[name].append(chosen[name](n, texts[n]))
+                samples[name].append(time.perf_counter() - started)
             torch.set_num_threads(threads)
-            if name not in best or sorted(samples)[len(samples) // 2] < sorted(best[name])[len(samples) // 2]:
-                best[name] = samples
-            cosine[name] = float(np.mean([float(np.dot(a, b)) for a, b in zip(vectors, truth, strict=True)]))
+    cosine = {name: float(np.mean([float(np.dot(a, b)) for a, b in zip(vectors[name], truth, strict=True)]))
+              for name in chosen}  # fmt: skip
     for executor in (*pool, encoder):
         executor.shutdown()
-    return {name: percentiles(samples) for name, samples in best.items()}, cosine
+    return {name: percentiles(found) for name, found in samples.items()}, cosine
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--only", help=argparse.SUPPRESS)  # the one way a child process measures; prints JSON
+    parser.add_argument("--only", action="append", help=argparse.SUPPRESS)  # a child's ways; prints JSON
     args = parser.parse_args()
     texts = query_texts(args.queries)
     if args.only:
-        print(json.dumps(measure([args.only], texts)))
+        print(json.dumps(measure(args.only, texts)))
         return
     timings, cosine = measure(None, texts)
     child = subprocess.run(
-        [sys.executable, __file__, "--queries", str(args.queries), "--only", "fp32, server worker threads"],
+        [sys.executable, __file__, "--queries", str(args.queries), "--only", BASELINE, "--only", WORKERS],
         env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}, capture_output=True, text=True, check=True,
     )  # fmt: skip
     passive, passive_cosine = json.loads(child.stdout.splitlines()[-1])
-    timings[PASSIVE], cosine[PASSIVE] = next(iter(passive.values())), next(iter(passive_cosine.values()))
-    base = timings[BASELINE][0]
     print(f"MiniLM query encoding, {len(texts)} distinct queries, {os.cpu_count()} cores")
     print(f"{'way':<66} {'p50 ms':>7} {'p99 ms':>7} {'x base':>7} {'cosine':>7}")
-    for name, (p50, p99) in timings.items():
-        print(f"{name:<66} {p50:7.2f} {p99:7.2f} {p50 / base:7.2f} {cosine[name]:7.4f}")
+    for found, cosines, label in ((timings, cosine, ""), (passive, passive_cosine, ", OMP_WAIT_POLICY=PASSIVE")):
+        base = found[BASELINE][0]
+        for name, (p50, p99) in found.items():
+            print(f"{name + label:<66} {p50:7.2f} {p99:7.2f} {p50 / base:7.2f} {cosines[name]:7.4f}")
 
 
 if __name__ == "__main__":
