@@ -16,7 +16,7 @@ as the `api_key` query parameter and masked in every message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +30,23 @@ WORKS_URL = "https://api.openalex.org/works"
 MAX_OR_VALUES = 100
 FIELDS = "id,doi,ids,cited_by_count,counts_by_year,publication_year"
 ARXIV_DOI = "10.48550/arxiv."
+
+
+def works_listed(client: PoliteClient, base: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every work of one list query (an OR-filter), page by page until `meta.count` is reached."""
+    page, seen = 1, 0
+    while True:
+        fetched = client.get(base, params={**params, "page": page})
+        body = fetched.json()
+        results = body.get("results") if isinstance(body, dict) else None
+        count = (body.get("meta") or {}).get("count") if isinstance(body, dict) else None
+        if not isinstance(results, list):
+            raise SourceError(f"{fetched.url}: expected an OpenAlex list with `results`")
+        yield from (work for work in results if isinstance(work, dict))
+        seen += len(results)
+        if not results or not isinstance(count, int) or seen >= count:
+            return
+        page += 1
 
 
 def doi_for(key: str) -> str:
@@ -114,24 +131,13 @@ class OpenAlex:
 
     def _batch_lookup(self, dois: list[str]) -> dict[str, Any]:
         best: dict[str, Any] = {}
-        page, seen = 1, 0
-        while True:
-            params = self._params(filter="doi:" + "|".join(dois), **{"per-page": MAX_OR_VALUES, "page": page})
-            fetched = self._client.get(self._base, params=params)
-            body = fetched.json()
-            results = body.get("results") if isinstance(body, dict) else None
-            count = (body.get("meta") or {}).get("count") if isinstance(body, dict) else None
-            if not isinstance(results, list):
-                raise SourceError(f"{fetched.url}: expected an OpenAlex list with `results`")
-            for work in results:
-                doi = normalise_doi(work.get("doi")) if isinstance(work, dict) else None
-                counted = work.get("cited_by_count") if doi else None
-                if doi and isinstance(counted, int) and counted >= best.get(doi, {}).get("cited_by_count", -1):
-                    best[doi] = work  # duplicate works for one DOI: the most-cited is the merged one
-            seen += len(results)
-            if not results or not isinstance(count, int) or seen >= count:
-                return best
-            page += 1
+        params = self._params(filter="doi:" + "|".join(dois), **{"per-page": MAX_OR_VALUES})
+        for work in works_listed(self._client, self._base, params):
+            doi = normalise_doi(work.get("doi"))
+            counted = work.get("cited_by_count") if doi else None
+            if doi and isinstance(counted, int) and counted >= best.get(doi, {}).get("cited_by_count", -1):
+                best[doi] = work  # duplicate works for one DOI: the most-cited is the merged one
+        return best
 
     def _single(self, doi: str) -> Any:
         try:

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from paperradar.errors import SourceError
 from paperradar.models import CitedWork, cited_work, normalise_doi
 from paperradar.sources.live.http import PoliteClient
-from paperradar.sources.live.openalex import ARXIV_DOI, MAX_OR_VALUES, WORKS_URL, doi_for
+from paperradar.sources.live.openalex import ARXIV_DOI, MAX_OR_VALUES, WORKS_URL, doi_for, works_listed
 
 CITING_FIELDS = "id,doi,cited_by_count,referenced_works"
 CITED_FIELDS = "id,doi,ids,display_name,publication_year"
@@ -83,18 +82,6 @@ class OpenAlexReferences:
 
     def _list(self, attribute: str, values: list[str], fields: str) -> Iterator[dict[str, Any]]:
         """Every work of one OR-filter, page by page."""
-        page, seen = 1, 0
-        while True:
-            params = {"filter": f"{attribute}:" + "|".join(values), "select": fields, "per-page": MAX_OR_VALUES,
-                      "page": page, "api_key": self._key}  # fmt: skip
-            fetched = self._client.get(self._base, params=params)
-            body = fetched.json()
-            results = body.get("results") if isinstance(body, dict) else None
-            count = (body.get("meta") or {}).get("count") if isinstance(body, dict) else None
-            if not isinstance(results, list):
-                raise SourceError(f"{fetched.url}: expected an OpenAlex list with `results`")
-            yield from (work for work in results if isinstance(work, dict))
-            seen += len(results)
-            if not results or not isinstance(count, int) or seen >= count:
-                return
-            page += 1
+        params = {"filter": f"{attribute}:" + "|".join(values), "select": fields, "per-page": MAX_OR_VALUES,
+                  "api_key": self._key}  # fmt: skip
+        return works_listed(self._client, self._base, params)
