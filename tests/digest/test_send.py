@@ -47,7 +47,7 @@ def test_a_subscriber_gets_one_multipart_digest_with_absolute_links_and_unsubscr
     text = message.get_body(("plain",)).get_content()
     for body in (html, text):
         assert "Agents that file their own bug reports" in body and "Trending today (to 2024-05-03)" in body
-        assert f"{PUBLIC_URL}/papers/2405.00004" in body and "+20 citations today (openalex)" in body
+        assert f"{PUBLIC_URL}/papers/2405.00004" in body and "+40 citations in 30 days (openalex)" in body
         assert unsubscribe[1:-1] in body  # the visible one-click link is the header's
     assert 'style="' in html and "<details" not in html  # styled inline; nothing mail clients drop
     # The hostile title of the feed corpus: escaped in HTML, plain characters in text.

@@ -53,7 +53,7 @@ def test_an_empty_library_has_no_period(library):
 def test_trending_month_counts_citation_velocity(feed_library):
     page = feed_library.trending("month", day=date(2024, 5, 3))
     by_id = {h.paper.arxiv_id: h for h in page.hits}
-    assert "+40 citations this month (openalex)" in by_id["2404.00006"].why
+    assert "+40 citations in 30 days (openalex)" in by_id["2404.00006"].why
     assert page.hits[0].paper.arxiv_id == "2405.00002"
     assert [h.score for h in page.hits] == sorted((h.score for h in page.hits), reverse=True)
 

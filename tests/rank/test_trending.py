@@ -42,7 +42,7 @@ def test_citation_velocity_is_the_gain_within_the_window_per_source():
     ]
     assert citation_gain(snapshots, Window.of("month", END)) == (40, "openalex")
     reasons = trend(Evidence("a", snapshots=snapshots), Window.of("month", END), Weights()).reasons
-    assert reasons == ("+40 citations this month (openalex)",)
+    assert reasons == ("+40 citations in 30 days (openalex)",)
 
 
 def test_weights_change_the_order():
@@ -96,3 +96,16 @@ def test_a_paper_without_signals_scores_as_one_whose_signals_fall_outside_the_wi
     stale = Signal("huggingface", "hf_upvotes", 50, date(2024, 1, 1))
     bare, full = trend(Evidence("a", listed), window, weights), trend(Evidence("a", listed, [stale]), window, weights)
     assert (bare.score, bare.reasons, bare.parts) == (full.score, full.reasons, full.parts)
+
+
+def test_a_days_list_sees_the_citations_gained_in_the_30_days_before():
+    snapshots = [
+        CitationCount(5, "openalex", END - timedelta(days=45)),  # the baseline: the newest read before the 30 days
+        CitationCount(20, "openalex", END - timedelta(days=12)),
+        CitationCount(35, "openalex", END),
+    ]
+    assert citation_gain(snapshots, Window.of("day", END)) == (30, "openalex")
+    # A read older than 30 days is only ever a baseline: alone, it gains nothing.
+    assert citation_gain(snapshots[:1], Window.of("day", END)) == (0, None)
+    reasons = trend(Evidence("a", snapshots=snapshots), Window.of("day", END), Weights()).reasons
+    assert reasons == ("+30 citations in 30 days (openalex)",)

@@ -151,7 +151,7 @@ def test_a_visitor_opens_a_paper_a_best_of_list_and_a_feed(page, base_url, scree
     page.screenshot(path=str(screenshots / "trending.png"), full_page=True)
     href = page.locator('link[rel=alternate][type="application/rss+xml"]').get_attribute("href")
     items = DET.fromstring(httpx.get(base_url + href).content).findall("channel/item")
-    assert "+40 citations this month (openalex)" in " ".join(i.findtext("description") or "" for i in items)
+    assert "+40 citations in 30 days (openalex)" in " ".join(i.findtext("description") or "" for i in items)
 
 
 def test_a_search_result_leads_to_similar_papers(page, base_url, screenshots):

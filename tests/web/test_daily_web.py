@@ -62,9 +62,9 @@ def test_the_json_api_matches_the_pages(client):
 def test_trending_page_and_api_explain_each_entry(client):
     body = client.get("/api/trending", params={"window": "month", "day": "2024-05-03"}).json()
     why = {r["arxiv_id"]: r["why"] for r in body["results"]}
-    assert "+40 citations this month (openalex)" in why["2404.00006"]
+    assert "+40 citations in 30 days (openalex)" in why["2404.00006"]
     page = client.get("/trending", params={"window": "month"}).text
-    assert "+40 citations this month (openalex)" in page and "Trending this month" in page
+    assert "+40 citations in 30 days (openalex)" in page and "Trending this month" in page
 
 
 @pytest.mark.parametrize("path", ["/", "/daily/2024-05-01", "/weekly/2024-W18", "/trending?window=month"])

@@ -14,6 +14,9 @@ from paperradar.models import CitationCount
 from paperradar.models.signal import Signal
 
 WINDOW_DAYS = {"day": 1, "week": 7, "month": 30}
+# Citation counts are read every few days and move slowly: their gain is taken over the 30 days that end
+# with the window, whatever its length, so a day's or a week's list still sees a paper's citation pace.
+CITATION_DAYS = 30
 UPVOTES, STARS = "hf_upvotes", "github_stars"
 
 
@@ -84,13 +87,15 @@ def _latest(signals: list[Signal], kind: str, window: Window) -> Signal | None:
 
 
 def citation_gain(snapshots: list[CitationCount], window: Window) -> tuple[int, str | None]:
-    """Citations gained in the window, per source: the newest count read in the window minus the
-    newest read before it (or, without one, the oldest read in it). The best-covered source wins."""
+    """Citations gained in the `CITATION_DAYS` that end with the window, per source: the newest count
+    read in them minus the newest read before them (or, without one, the oldest read in them). The
+    source with the largest gain wins; counts of different sources are never subtracted."""
     best: tuple[int, str | None] = (0, None)
-    for source in {s.source for s in snapshots}:
+    start = window.end - timedelta(days=CITATION_DAYS - 1)
+    for source in sorted({s.source for s in snapshots}):
         dated = sorted((s for s in snapshots if s.source == source and s.as_of), key=lambda s: s.as_of or date.min)
-        inside = [s for s in dated if s.as_of and window.start <= s.as_of <= window.end]
-        before = [s for s in dated if s.as_of and s.as_of < window.start]
+        inside = [s for s in dated if s.as_of and start <= s.as_of <= window.end]
+        before = [s for s in dated if s.as_of and s.as_of < start]
         if not inside:
             continue
         baseline = before[-1] if before else inside[0]
@@ -101,7 +106,7 @@ def citation_gain(snapshots: list[CitationCount], window: Window) -> tuple[int, 
 
 
 def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
-    """score = w_up·log1p(upvotes)·decay + w_stars·log1p(stars)·decay + w_cites·log1p(citation gain)
+    """score = w_up·log1p(upvotes)·decay + w_stars·log1p(stars)·decay + w_cites·log1p(citations gained in the 30 days to the window's end)
     + w_votes·log1p(Σ decay(vote)) + w_saves·log1p(Σ decay(save)) + w_recency·decay(days since listed);
     decay = 0.5^(age/half-life), age counted to the window's end."""
     if not (evidence.signals or evidence.snapshots or evidence.engagement):
@@ -126,7 +131,7 @@ def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
     gain, source = citation_gain(evidence.snapshots, window)
     if gain > 0:
         parts["citations"] = weights.citations * math.log1p(gain)
-        reasons.append(f"+{gain:,} citations {window.phrase}" + (f" ({source})" if source else ""))
+        reasons.append(f"+{gain:,} citations in {CITATION_DAYS} days" + (f" ({source})" if source else ""))
     if evidence.listed and evidence.listed <= window.end:
         age = (window.end - evidence.listed).days
         parts["recency"] = weights.recency * _decay(age, half)

@@ -28,7 +28,7 @@ RESULT = {**PAPER, "score": 0.032787}
 CURSOR = "MjAyMS0wNi0xOC8yMTA2LjA5Njg1"  # /latest's `after`: the day and id of the paper above
 SEARCH_RESULT = {**RESULT, "found_by": ["lexical", "semantic"]}
 RANKED = {**PAPER, "score": 14774.0, "rank": 1}
-WHY = {**RESULT, "score": 5.61, "why": ["80 Hugging Face upvotes", "+40 citations this month (openalex)"]}
+WHY = {**RESULT, "score": 5.61, "why": ["80 Hugging Face upvotes", "+40 citations in 30 days (openalex)"]}
 PERIOD = {"kind": "daily", "slug": "2021-06-18", "start": "2021-06-18", "end": "2021-06-18"}
 FEED = {"title": "Papers of Friday 18 June 2021", "period": PERIOD, "previous": "2021-06-17", "next": None,
         "total": 1, "results": [WHY], "offset": 0, "limit": 25}  # fmt: skip
