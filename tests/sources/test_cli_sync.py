@@ -18,7 +18,8 @@ from sources.replay import Reply
 TOKEN = "6960524|1001"
 
 
-def run(tmp_path: Path, replay, *args: str, code: int = 0) -> dict:
+def env_for(tmp_path: Path, replay) -> dict[str, str]:
+    """The CLI's environment: a home of the test's own, every live source at the replay server."""
     env = {
         **os.environ,
         "PAPERRADAR_HOME": str(tmp_path / "home"),
@@ -34,8 +35,16 @@ def run(tmp_path: Path, replay, *args: str, code: int = 0) -> dict:
         "PAPERRADAR_WORKER_RETRY_PAUSE": "0",  # the worker tries a stopped job again at once, not in 5 minutes
     }
     env.pop("PAPERRADAR_DATABASE_URL", None)
+    return env
+
+
+def run(tmp_path: Path, replay, *args: str, code: int = 0) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "paperradar", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "paperradar", *args],
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path, replay),
+        timeout=60,
     )
     assert done.returncode == code, f"exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
     return json.loads(done.stdout)
