@@ -11,7 +11,7 @@ from paperradar.models import Paper
 from paperradar.sync import references
 from paperradar.sync.references import sync_references
 from sources.conftest import TODAY
-from sources.recorded import sample
+from sources.recorded import fixture, sample
 from sources.replay import Reply
 
 PNAS = "10.1073/pnas.1414271111"
@@ -100,3 +100,56 @@ def test_an_html_404_page_stops_the_sync_naming_the_status(replay, config, store
     replay.script("/works", Reply(404, missing, {"Content-Type": "text/html"}), repeat=True)
     gone = sync_references(store, config)
     assert not gone.complete and "HTTP 404" in gone.errors[0]["reason"] and store.references(citing) == []
+
+
+# -- Semantic Scholar --------------------------------------------------------------------------------
+SSRN = "10.2139/ssrn.2250500"
+S2_PATH = f"/graph/v1/paper/DOI:{SSRN}/references"
+
+
+def _s2_corpus(store):
+    with store.transaction():
+        citing = upsert(store, Paper(title="Microcredit and women entrepreneurs", doi=SSRN, year=2013))[0]
+        known = upsert(store, Paper(title="The Economics of Microfinance", year=2005))[0]
+    return citing.id, known.id
+
+
+def test_semantic_scholar_pages_become_edges_beside_openalex_and_a_rerun_adds_none(replay, config, store):
+    citing, known = _s2_corpus(store)
+    pages = [fixture("s2_references_ssrn.2250500_offset0.json"), fixture("s2_references_ssrn.2250500_offset50.json")]
+    replay.script(S2_PATH, Reply(body=pages[0]), match={"offset": "0"}, repeat=True)
+    replay.script(S2_PATH, Reply(body=pages[1]), match={"offset": "50"}, repeat=True)
+    summary = sync_references(store, config, "s2")
+    assert (summary.source, summary.fetched, summary.signals, summary.complete) == (
+        "references:semantic_scholar",
+        1,
+        12,
+        True,
+    )
+    first = replay.seen(S2_PATH)[0]
+    assert first.query["fields"] == "externalIds,title,year" and first.headers["x-api-key"] == "s2-secret"
+    refs = store.references(citing)
+    assert len(refs) == 12 and {e.sources for e in refs} == {("semantic_scholar",)}
+    by_title = {e.work.title: e.work for e in refs}
+    assert by_title["The Economics of Microfinance"].paper_id == known, "a title the corpus holds links up"
+    assert by_title["J-PAL working paper"].keys == () and by_title["On the Macroeconomics of Microfinance"].keys == (
+        "s2:dba9e61c454d9285dab4ce94def0be97bead4455",
+    )
+    assert store.reference_targets("openalex", TODAY, 10) == [citing], "each source's list is read on its own"
+
+    again = sync_references(store, config, "s2")
+    assert (again.fetched, again.signals) == (0, 0) and len(store.references(citing)) == 12
+
+
+def test_semantic_scholar_404_is_asked_again_and_a_bad_source_names_the_option(replay, config, store):
+    import pytest
+
+    from paperradar.errors import InputError
+
+    citing, _ = _s2_corpus(store)
+    replay.script(S2_PATH, Reply.json({"error": f"Paper with id DOI:{SSRN} not found"}, 404), repeat=True)
+    missing = sync_references(store, config, "s2")
+    assert (missing.fetched, missing.complete) == (0, True) and store.references(citing) == []
+    assert citing in store.reference_targets("semantic_scholar", TODAY, 10)
+    with pytest.raises(InputError, match="--source"):
+        sync_references(store, config, "crossref")

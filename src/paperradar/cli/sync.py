@@ -178,10 +178,12 @@ def references(
         ),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Read at most this many papers.")] = None,
+    source: Annotated[str, typer.Option("--source", help="openalex or s2: each keeps its own list.")] = "openalex",
     as_json: JsonFlag = False,
 ) -> None:
-    """What papers cite, from OpenAlex: edges with their source and day, for papers unread or stale (resumable)."""
+    """What papers cite, from OpenAlex or Semantic Scholar: edges with their source and day, for papers unread
+    or stale (resumable)."""
     library = _library(ctx)
     with sync_progress("references", enabled=not as_json) as on_progress:
-        summary = library.graph.sync_references(stale_after, limit, on_progress=on_progress)
+        summary = library.graph.sync_references(stale_after, limit, on_progress=on_progress, source=source)
     report(summary, as_json)

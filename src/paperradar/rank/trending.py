@@ -92,7 +92,7 @@ def citation_gain(snapshots: list[CitationCount], window: Window) -> tuple[int, 
     source with the largest gain wins; counts of different sources are never subtracted."""
     best: tuple[int, str | None] = (0, None)
     start = window.end - timedelta(days=CITATION_DAYS - 1)
-    for source in sorted({s.source for s in snapshots}):
+    for source in sorted({s.source for s in snapshots}, key=lambda name: name or ""):
         dated = sorted((s for s in snapshots if s.source == source and s.as_of), key=lambda s: s.as_of or date.min)
         inside = [s for s in dated if s.as_of and start <= s.as_of <= window.end]
         before = [s for s in dated if s.as_of and s.as_of < start]
@@ -106,9 +106,10 @@ def citation_gain(snapshots: list[CitationCount], window: Window) -> tuple[int, 
 
 
 def trend(evidence: Evidence, window: Window, weights: Weights) -> Trend:
-    """score = w_up·log1p(upvotes)·decay + w_stars·log1p(stars)·decay + w_cites·log1p(citations gained in the 30 days to the window's end)
+    """score = w_up·log1p(upvotes)·decay + w_stars·log1p(stars)·decay + w_cites·log1p(citation gain)
     + w_votes·log1p(Σ decay(vote)) + w_saves·log1p(Σ decay(save)) + w_recency·decay(days since listed);
-    decay = 0.5^(age/half-life), age counted to the window's end."""
+    decay = 0.5^(age/half-life), age counted to the window's end; the citation gain is over the 30 days
+    that end with the window (`citation_gain`)."""
     if not (evidence.signals or evidence.snapshots or evidence.engagement):
         return _listed_only(evidence, window, weights)  # most papers of a period: skip the signal arithmetic
     parts: dict[str, float] = {}

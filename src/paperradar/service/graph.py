@@ -78,12 +78,14 @@ class CitationGraph:
 
     # -- filling it ---------------------------------------------------------------------------------
     def sync_references(self, stale_after: int | None = None, limit: int | None = None,
-                        on_progress: Progress | None = None) -> SyncSummary:  # fmt: skip
-        """Read from OpenAlex what papers cite, for those never read or read over `stale_after` days ago."""
+                        on_progress: Progress | None = None, source: str = "openalex") -> SyncSummary:  # fmt: skip
+        """Read from `source` (openalex or s2) what papers cite, for those it never read or read over
+        `stale_after` days ago."""
         config = self._library.live_config()
         if limit is not None:
-            return sync_references(self._store, config, stale_after=stale_after, limit=limit, on_progress=on_progress)
-        return sync_references(self._store, config, stale_after=stale_after, on_progress=on_progress)
+            return sync_references(self._store, config, source, stale_after=stale_after, limit=limit,
+                                   on_progress=on_progress)  # fmt: skip
+        return sync_references(self._store, config, source, stale_after=stale_after, on_progress=on_progress)
 
     @staticmethod
     def edge_files(paths: Sequence[Path], fmt: str = "auto") -> tuple[list[Path], list[Path]]:

@@ -24,7 +24,7 @@ CREATE INDEX work_keys_work ON work_keys (work_pk);
 CREATE TABLE citation_edges (
     citing_pk bigint NOT NULL REFERENCES papers (pk) ON DELETE CASCADE,
     work_pk   bigint NOT NULL REFERENCES works (pk) ON DELETE CASCADE,
-    source    text   NOT NULL,   -- 'openalex', 'semanticscholar' or 'file'
+    source    text   NOT NULL,   -- 'openalex', 'semantic_scholar' or 'file'
     as_of     date   NOT NULL,
     PRIMARY KEY (citing_pk, work_pk, source)
 );

@@ -26,7 +26,7 @@ CREATE INDEX work_keys_work ON work_keys (work_pk);
 CREATE TABLE citation_edges (
     citing_pk INTEGER NOT NULL REFERENCES papers (pk) ON DELETE CASCADE,
     work_pk   INTEGER NOT NULL REFERENCES works (pk) ON DELETE CASCADE,
-    source    TEXT    NOT NULL,   -- 'openalex', 'semanticscholar' or 'file'
+    source    TEXT    NOT NULL,   -- 'openalex', 'semantic_scholar' or 'file'
     as_of     TEXT    NOT NULL,   -- ISO date the source was read
     PRIMARY KEY (citing_pk, work_pk, source)
 ) WITHOUT ROWID;
