@@ -102,3 +102,16 @@ def test_prior_works_are_co_cited_by_the_neighbourhood_and_derivative_works_cite
     assert empty_store.coupled(p0, 10) == [(p6, 3.0), (p3, 1.0)]
     assert empty_store.co_cited(p0, 1) == [(p4, 2.0)]
     assert empty_store.co_cited("no-such-paper", 10) == [] and empty_store.references("no-such-paper") == []
+
+
+def test_citers_of_a_library_are_those_citing_most_of_it_first(empty_store):
+    ids = _add(empty_store, *[Paper(title=f"Citer {n}", arxiv_id=f"2402.0000{n}", year=2024) for n in range(5)])
+    saved_a, saved_b, one, both, unrelated = ids
+    _cite(empty_store, one, [cited_work(arxiv=saved_a)])
+    _cite(empty_store, both, [cited_work(arxiv=saved_a), cited_work(arxiv=saved_b), cited_work(doi="10.1/out")])
+    _cite(empty_store, unrelated, [cited_work(doi="10.1/elsewhere")])
+    _cite(empty_store, saved_a, [cited_work(arxiv=saved_b)])  # a saved paper citing another counts too
+    assert empty_store.citers_of([saved_a, saved_b], 10) == {both: [saved_a, saved_b], one: [saved_a],
+                                                             saved_a: [saved_b]}  # fmt: skip
+    assert list(empty_store.citers_of([saved_a, saved_b], 1)) == [both]
+    assert empty_store.citers_of([], 10) == {} and empty_store.citers_of(["nope"], 10) == {}

@@ -207,3 +207,24 @@ def test_after_a_form_the_site_never_sends_a_visitor_to_another_site(app):
         response = client.post("/vote", data={"paper_id": pid, "next": target, "csrf_token": token},
                                follow_redirects=False)  # fmt: skip
         assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_a_paper_citing_the_library_rises_among_the_recommendations_and_says_so(app):
+    from datetime import date
+
+    from paperradar.models import CitedWork
+
+    client = _signed_in(app, "cites@example.org")
+    hits = app.state.library.search("diffusion image generation", limit=3, mode="lexical").hits
+    for hit in hits:
+        client.put(f"/api/me/library/{hit.paper.id}")
+    wide = [r["id"] for r in client.get("/api/me/recommendations?limit=60").json()["results"]]
+    citing = wide[45]  # the profile finds it, far down
+    store = app.state.library.store
+    with store.transaction():
+        store.set_references(citing, "openalex", date(2026, 12, 1), [CitedWork((), paper_id=hits[0].paper.id)])
+    found = client.get("/api/me/recommendations?limit=10").json()["results"]
+    assert citing in [r["id"] for r in found]
+    why = next(r["why"] for r in found if r["id"] == citing)
+    assert why[0] == f"cites “{hits[0].paper.title}” from your library"
+    assert all(r["why"][0].startswith("like “") for r in found if r["id"] != citing)

@@ -1,6 +1,10 @@
 """Recommendations for a user: a profile vector per tag and for the whole library, kept in the store and
 refreshed when the library changes; candidates come from the vector index's nearest search, so no
-request scores the whole corpus. Each pick says which saved papers it is closest to."""
+request scores the whole corpus. Each pick says which saved papers it is closest to.
+
+Where the citation graph knows papers that cite what the library holds, those among the profile's
+nearest candidates rise (search.similar.with_graph, as similar papers fuse the graph) and say which
+saved paper they cite: the profile still chooses the candidates, the graph only re-orders them."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import numpy as np
 from paperradar.models import Filters
 from paperradar.models.account import User
 from paperradar.recommend import closest, profile
+from paperradar.search.similar import GRAPH_POOL, with_graph
 from paperradar.service.results import Hit, Page, check_limit
 
 if TYPE_CHECKING:
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
 WHOLE = ""  # the profile of the whole library is kept under the empty tag
 BACKGROUND, BLOCKS = 500, 5  # negatives: 5 blocks of 100 papers at random places in the corpus
 BACKGROUND_SECONDS = 3600  # the sample is redrawn hourly (the corpus grows daily)
+CITERS = 200  # papers citing the library read at most, those citing the most of it first
 
 
 class Recommender:
@@ -96,17 +102,27 @@ class Recommender:
             return Page([], 0, limit, title=title, total=0)
         shelf = self.store.shelf(user.id, tag=key or None)
         exclude = [e.paper_id for e in self.store.shelf(user.id)] + self.store.dismissed(user.id)
-        ranking = self.store.nearest(model, vector, limit, exclude=exclude)
+        citers = self.store.citers_of([e.paper_id for e in shelf], CITERS) if shelf else {}
+        if citers:
+            near = self.store.nearest(model, vector, max(limit, GRAPH_POOL), exclude=exclude)
+            ranking = with_graph(near, [(pid, float(len(cited))) for pid, cited in citers.items()], limit)
+        else:
+            ranking = self.store.nearest(model, vector, limit, exclude=exclude)
         saved_ids, saved = self._vectors([e.paper_id for e in shelf])
         picks = self._vectors([pid for pid, _ in ranking])
         reasons = {pid: closest(vec, saved_ids, saved) for pid, vec in zip(picks[0], picks[1], strict=True)}
-        named = {p.id: p.title for p in self.store.papers(sorted({s for r in reasons.values() for s in r}))}
+        cites = {pid: citers[pid][:1] for pid, _ in ranking if pid in citers}
+        mentioned = {s for r in [*reasons.values(), *cites.values()] for s in r}
+        named = {p.id: p.title for p in self.store.papers(sorted(mentioned))}
         papers = {p.id: p for p in self.store.papers([pid for pid, _ in ranking])}
         hits = [
             Hit(
                 papers[pid],
                 score,
-                why=tuple(f"like “{named[s]}” in your library" for s in reasons.get(pid, []) if s in named),
+                why=tuple(
+                    [f"cites “{named[s]}” from your library" for s in cites.get(pid, []) if s in named]
+                    + [f"like “{named[s]}” in your library" for s in reasons.get(pid, []) if s in named]
+                ),
             )
             for pid, score in ranking
             if pid in papers

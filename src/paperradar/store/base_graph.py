@@ -48,6 +48,11 @@ class GraphStore(Protocol):
         """Derivative works: corpus papers that cite the most of the paper's neighbours, scored by how many."""
         ...
 
+    def citers_of(self, paper_ids: Sequence[str], limit: int) -> dict[str, list[str]]:
+        """Corpus papers citing any of these: {citing id: the ones of them it cites}, those citing the
+        most first, at most `limit` citing papers."""
+        ...
+
     def claim_works(self, keys: Sequence[tuple[str, str, int | None]]) -> int:
         """Link stubs to the papers now known by these (paper id, key, year) rows, as `add_keys` takes
         them: an arXiv id or DOI claims a stub outright, a title only within the year. Returns stubs linked."""

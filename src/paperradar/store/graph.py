@@ -239,6 +239,23 @@ class GraphMixin:
         )
         return [(pid, float(n)) for pid, n in rows]
 
+    def citers_of(self, paper_ids: Sequence[str], limit: int) -> dict[str, list[str]]:
+        m = self.dialect.mark
+        cited: dict[str, set[str]] = {}
+        for chunk in self.dialect.chunks(list(dict.fromkeys(paper_ids))):
+            condition, params = self.dialect.one_of("t.id", chunk)
+            for citing, target in self._sql(
+                "SELECT c.id, t.id FROM papers t JOIN works w ON w.paper_pk = t.pk "
+                "JOIN citation_edges e ON e.work_pk = w.pk JOIN papers c ON c.pk = e.citing_pk "
+                f"WHERE {condition} AND c.pk <> t.pk ORDER BY c.id, t.id LIMIT {m}",
+                (*params, CITERS_READ),
+            ):
+                cited.setdefault(citing, set()).add(target)
+        best = sorted(cited, key=lambda pid: (-len(cited[pid]), pid))[:limit]
+        return {pid: sorted(cited[pid]) for pid in best}
+
+
+CITERS_READ = 20_000  # edges read at most for one `citers_of`: a library of famous papers has many citers
 
 _ORDER = {"arxiv": 0, "doi": 1, "openalex": 2, "s2": 3}
 
