@@ -216,17 +216,26 @@ def load_postgres(url: str, graph: Graph) -> None:
 # -- the baseline ---------------------------------------------------------------------------------------
 # A walk from the paper to depth 2 along edges either way (`up`: to a citing paper); prior works are
 # those reached down from a neighbour, derivative works up, each counted by the neighbours it came from.
+# The two directions are two recursive steps: SQLite takes them as two recursive SELECTs, PostgreSQL
+# (one self-reference only) as a LATERAL union.
+DOWN = "FROM citation_edges e JOIN works w ON w.pk = e.work_pk WHERE e.citing_pk = walk.pk AND w.paper_pk IS NOT NULL"
+UP = "FROM works w JOIN citation_edges e ON e.work_pk = w.pk WHERE w.paper_pk = walk.pk"
+STEPS = {
+    "sqlite": (
+        f"SELECT w.paper_pk, walk.depth + 1, walk.pk, 0 FROM walk, {DOWN.removeprefix('FROM ')} AND walk.depth < 2 "
+        f"UNION ALL SELECT e.citing_pk, walk.depth + 1, walk.pk, 1 FROM walk, {UP.removeprefix('FROM ')} "
+        "AND walk.depth < 2"
+    ),
+    "postgres": (
+        "SELECT s.b, walk.depth + 1, walk.pk, s.up FROM walk CROSS JOIN LATERAL ("
+        f"SELECT w.paper_pk AS b, 0 AS up {DOWN} UNION ALL SELECT e.citing_pk, 1 {UP}) s WHERE walk.depth < 2"
+    ),
+}
 RECURSIVE = """
-WITH RECURSIVE pairs (a, b, up) AS (
-    SELECT e.citing_pk, w.paper_pk, 0 FROM citation_edges e JOIN works w ON w.pk = e.work_pk
-     WHERE w.paper_pk IS NOT NULL
-    UNION ALL
-    SELECT w.paper_pk, e.citing_pk, 1 FROM citation_edges e JOIN works w ON w.pk = e.work_pk
-     WHERE w.paper_pk IS NOT NULL
-), walk (pk, depth, via, up) AS (
+WITH RECURSIVE walk (pk, depth, via, up) AS (
     SELECT pk, 0, CAST(NULL AS bigint), 0 FROM papers WHERE id = {m}
     UNION ALL
-    SELECT p.b, walk.depth + 1, walk.pk, p.up FROM walk JOIN pairs p ON p.a = walk.pk WHERE walk.depth < 2
+    {step}
 ), counted AS (
     SELECT up, pk, count(DISTINCT via) AS n FROM walk
      WHERE depth = 2 AND pk <> (SELECT pk FROM papers WHERE id = {m}) GROUP BY up, pk
@@ -238,8 +247,8 @@ SELECT up, id, n FROM ranked WHERE r <= {m} ORDER BY up, r
 """
 
 
-def recursive_baseline(library: Library, mark: str) -> Callable[[str], tuple[list, list]]:
-    sql = RECURSIVE.format(m=mark)
+def recursive_baseline(library: Library, backend: str) -> Callable[[str], tuple[list, list]]:
+    sql = RECURSIVE.format(m="?" if backend == "sqlite" else "%s", step=STEPS[backend])
     store = library.store
 
     def neighbourhood(pid: str) -> tuple[list, list]:
@@ -272,8 +281,8 @@ def timed(call: Callable[[str], object], ids: list[str]) -> list[float]:
     return samples
 
 
-def measure(library: Library, mark: str, graph: Graph, args: argparse.Namespace) -> dict[str, dict]:
-    baseline = recursive_baseline(library, mark)
+def measure(library: Library, name: str, graph: Graph, args: argparse.Namespace) -> dict[str, dict]:
+    baseline = recursive_baseline(library, name)
     target = paper_id(graph.target)
     rng = np.random.default_rng(2)
     ordinary = [paper_id(int(i)) for i in rng.choice(graph.papers, args.sample, replace=False) if i != graph.target]
@@ -291,8 +300,8 @@ def measure(library: Library, mark: str, graph: Graph, args: argparse.Namespace)
 
 
 @contextlib.contextmanager
-def backend(name: str, folder: Path, graph: Graph) -> Iterator[tuple[Library, str, float]]:
-    """The graph loaded in a fresh database of the backend: (library, parameter mark, load seconds)."""
+def backend(name: str, folder: Path, graph: Graph) -> Iterator[tuple[Library, float]]:
+    """The graph loaded in a fresh database of the backend: (library, load seconds)."""
     url = f"sqlite:///{folder / 'graph.db'}" if name == "sqlite" else fresh_postgres(DATABASE)
     try:
         Library.open(load_settings(database_url=url, embedder="hashing", home=str(folder))).close()  # the schema
@@ -304,7 +313,7 @@ def backend(name: str, folder: Path, graph: Graph) -> Iterator[tuple[Library, st
         loaded = time.perf_counter() - started
         library = Library.open(load_settings(database_url=url, embedder="hashing", home=str(folder)))
         try:
-            yield library, "?" if name == "sqlite" else "%s", loaded
+            yield library, loaded
         finally:
             library.close()
     finally:
@@ -346,8 +355,8 @@ def main() -> None:
           f"{cited[graph.target]} citations")  # fmt: skip
     names = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
     for name in names:
-        with tempfile.TemporaryDirectory() as folder, backend(name, Path(folder), graph) as (library, mark, loaded):
-            report(name, measure(library, mark, graph, args), loaded, args)
+        with tempfile.TemporaryDirectory() as folder, backend(name, Path(folder), graph) as (library, loaded):
+            report(name, measure(library, name, graph, args), loaded, args)
     print(f"\nwhole run {time.perf_counter() - started:.0f} s (load average {os.getloadavg()[0]:.1f})")
 
 
