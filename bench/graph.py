@@ -167,7 +167,7 @@ def key_rows(graph: Graph) -> Iterator[tuple]:
 
 def edge_rows(graph: Graph) -> Iterator[tuple]:
     for citing, work in zip(graph.citing.tolist(), graph.work.tolist(), strict=True):
-        yield (citing + 1, work + 1, "openalex", AS_OF)
+        yield (citing + 1, work + 1, "openalex", AS_OF, work + 1 if work < graph.papers else None)
 
 
 def read_rows(graph: Graph) -> Iterator[tuple]:
@@ -183,7 +183,7 @@ TABLES = {  # table: (columns, rows)
     ),
     "works": ("pk, paper_pk, title, year", work_rows),
     "work_keys": ("key, work_pk", key_rows),
-    "citation_edges": ("citing_pk, work_pk, source, as_of", edge_rows),
+    "citation_edges": ("citing_pk, work_pk, source, as_of, cited_pk", edge_rows),  # a paper's work is its pk
     "reference_reads": ("paper_pk, source, as_of, found", read_rows),
 }
 

@@ -26,13 +26,23 @@ def _pk(m: str) -> str:
 
 def _neighbours(m: str) -> str:
     """The paper's neighbours (`n`): the corpus papers it cites and those that cite it; `x` is the paper,
-    whose id is the one parameter."""
+    whose id is the one parameter. Edges name the cited paper themselves (`cited_pk`, SQLite 0014,
+    PostgreSQL 0011), so no step goes through `works`."""
     return (
         f"WITH x AS (SELECT pk FROM papers WHERE id = {m}), n AS ("
-        " SELECT w.paper_pk AS pk FROM citation_edges e JOIN works w ON w.pk = e.work_pk"
-        "  WHERE e.citing_pk = (SELECT pk FROM x) AND w.paper_pk IS NOT NULL"
-        " UNION SELECT e.citing_pk FROM citation_edges e JOIN works w ON w.pk = e.work_pk"
-        "  WHERE w.paper_pk = (SELECT pk FROM x)) "
+        " SELECT cited_pk AS pk FROM citation_edges WHERE citing_pk = (SELECT pk FROM x) AND cited_pk IS NOT NULL"
+        " UNION SELECT citing_pk FROM citation_edges WHERE cited_pk = (SELECT pk FROM x) AND cited_pk IS NOT NULL) "
+    )
+
+
+def _best(m: str) -> str:
+    """The top of `c` (pk, n), ties by id. Only the rows down to the count of the last place get their id
+    (looked up one by one: PostgreSQL's estimate of them is far too high and would hash all papers), so
+    a paper with a thousand neighbours looks up a few dozen ids, not thousands."""
+    return (
+        "SELECT (SELECT id FROM papers WHERE pk = c.pk) AS id, c.n FROM c "
+        f"WHERE c.n >= COALESCE((SELECT n FROM c ORDER BY n DESC LIMIT 1 OFFSET {m}), 0) "
+        f"ORDER BY c.n DESC, id LIMIT {m}"
     )
 
 
@@ -85,8 +95,9 @@ class GraphMixin:
                 )
             else:
                 self._sql_run(
-                    f"INSERT INTO citation_edges (citing_pk, work_pk, source, as_of) VALUES ({self.dialect.marks(4)})",
-                    (citing, pk, source, day),
+                    "INSERT INTO citation_edges (citing_pk, work_pk, source, as_of, cited_pk) "
+                    f"VALUES ({self.dialect.marks(4)}, (SELECT paper_pk FROM works WHERE pk = {m}))",
+                    (citing, pk, source, day, pk),
                 )
         if replace:
             for chunk in self.dialect.chunks(sorted(had - set(wanted))):
@@ -203,8 +214,8 @@ class GraphMixin:
 
     def citing(self, paper_id: str) -> list[Edge]:
         rows = self._sql(
-            "SELECT c.id, e.source, e.as_of FROM works w JOIN citation_edges e ON e.work_pk = w.pk "
-            f"JOIN papers c ON c.pk = e.citing_pk WHERE w.paper_pk = {_pk(self.dialect.mark)} ORDER BY c.pk, e.source",
+            "SELECT c.id, e.source, e.as_of FROM citation_edges e JOIN papers c ON c.pk = e.citing_pk "
+            f"WHERE e.cited_pk = {_pk(self.dialect.mark)} ORDER BY c.pk, e.source",
             (paper_id,),
         )
         grouped: dict[str, list[tuple]] = {}
@@ -215,24 +226,26 @@ class GraphMixin:
                 for cid, group in grouped.items()]  # fmt: skip
 
     def co_cited(self, paper_id: str, limit: int) -> Ranking:
+        if limit <= 0:
+            return []
         m = self.dialect.mark
         rows = self._sql(
-            _neighbours(m) + "SELECT p.id, count(DISTINCT e.citing_pk) AS n FROM citation_edges e "
-            "JOIN works w ON w.pk = e.work_pk JOIN papers p ON p.pk = w.paper_pk "
-            "WHERE e.citing_pk IN (SELECT pk FROM n) AND w.paper_pk <> (SELECT pk FROM x) "
-            f"GROUP BY p.id ORDER BY n DESC, p.id LIMIT {m}",
-            (paper_id, limit),
+            _neighbours(m) + ", c AS (SELECT cited_pk AS pk, count(DISTINCT citing_pk) AS n FROM citation_edges "
+            "WHERE citing_pk IN (SELECT pk FROM n) AND cited_pk IS NOT NULL AND cited_pk <> (SELECT pk FROM x) "
+            "GROUP BY cited_pk) " + _best(m),
+            (paper_id, limit - 1, limit),
         )
         return [(pid, float(n)) for pid, n in rows]
 
     def coupled(self, paper_id: str, limit: int) -> Ranking:
+        if limit <= 0:
+            return []
         m = self.dialect.mark
         rows = self._sql(
-            _neighbours(m) + "SELECT p.id, count(DISTINCT w.paper_pk) AS n FROM citation_edges e "
-            "JOIN works w ON w.pk = e.work_pk JOIN papers p ON p.pk = e.citing_pk "
-            "WHERE w.paper_pk IN (SELECT pk FROM n) AND e.citing_pk <> (SELECT pk FROM x) "
-            f"GROUP BY p.id ORDER BY n DESC, p.id LIMIT {m}",
-            (paper_id, limit),
+            _neighbours(m) + ", c AS (SELECT citing_pk AS pk, count(DISTINCT cited_pk) AS n FROM citation_edges "
+            "WHERE cited_pk IN (SELECT pk FROM n) AND cited_pk IS NOT NULL AND citing_pk <> (SELECT pk FROM x) "
+            "GROUP BY citing_pk) " + _best(m),
+            (paper_id, limit - 1, limit),
         )
         return [(pid, float(n)) for pid, n in rows]
 
