@@ -3,7 +3,7 @@
 The graph is synthetic, its degrees drawn to follow the real OpenAlex samples in
 ../shared/data/api-samples/openalex/*.json (55 works, 49 of them the per_page200 "peneira" search):
 - Out-degree (a paper's reference list): log-normal fitted (mean and deviation of the logs) to the
-  non-empty `referenced_works` lists, mu 3.07, sigma 0.94 (median 22, mean 33). 29 % of the sampled
+  non-empty `referenced_works` lists, mu 3.07, sigma 0.94 (median 21, mean 33). 29 % of the sampled
   lists are empty, but those are peer reviews, book chapters, meeting abstracts and preprints OpenAlex
   has no list for; every synthetic paper gets a list (75k x 33 = the issue's ~2.5M edges).
 - In-degree: each paper's pull is drawn from the samples' `cited_by_count` (zero with their 47 %
@@ -17,9 +17,10 @@ The graph is synthetic, its degrees drawn to follow the real OpenAlex samples in
   citations (1,000 papers drawn at random get it in their lists).
 Papers' `citations` are their in-degree. Loaded with bulk SQL in the store's tables (executemany on
 SQLite, COPY on PostgreSQL, then VACUUM ANALYZE there, as autovacuum would), after the store made the
-schema. Timed, after warming, for the target (--calls times) and for --sample ordinary papers (each
-once): store.references, citing, co_cited, coupled (limit 20), and the page's whole graph section as
-the service computes it (library.graph.references, citations and neighbourhood, hydration included).
+schema; each edge names its corpus paper (`cited_pk`, SQLite 0014, PostgreSQL 0011) as the store does.
+Timed, after warming, for the target (--calls times) and for --sample ordinary papers (each once):
+store.references, citing, co_cited, coupled (limit 20), and the page's whole graph section as the
+service computes it (library.graph.references, citations and neighbourhood, hydration included).
 Baseline in the same run: a plain WITH RECURSIVE walk over citation_edges to depth 2 that gives the
 same prior and derivative counts in one statement (the run checks they agree).
 
