@@ -101,6 +101,8 @@ def test_prior_works_are_co_cited_by_the_neighbourhood_and_derivative_works_cite
     assert empty_store.co_cited(p0, 10) == [(p4, 2.0), (p1, 1.0), (p5, 1.0)]
     assert empty_store.coupled(p0, 10) == [(p6, 3.0), (p3, 1.0)]
     assert empty_store.co_cited(p0, 1) == [(p4, 2.0)]
+    assert empty_store.co_cited(p0, 2) == [(p4, 2.0), (p1, 1.0)]  # a tie for the last place: by id
+    assert empty_store.coupled(p0, 1) == [(p6, 3.0)] and empty_store.coupled(p0, 0) == []
     assert empty_store.co_cited("no-such-paper", 10) == [] and empty_store.references("no-such-paper") == []
 
 

@@ -1,8 +1,8 @@
 """The citation graph for both backends: works, edges and reads in one set of portable SQL.
 
-A mixin of SQLiteStore and PostgresStore over the tables of SQLite 0013 and PostgreSQL 0010. Statements
-are written with `?` marks, put in the host's dialect; the host supplies `_sql` (rows of a query) and
-`_sql_run` (rows touched).
+A mixin of SQLiteStore and PostgresStore over the tables of SQLite 0013 and PostgreSQL 0010, with the
+host's `dialect` marking the parameters and writing the lists of values; the host supplies `_sql` (rows
+of a query) and `_sql_run` (rows touched).
 Days go in as ISO text (PostgreSQL casts it to its date columns) and come back as a date on both.
 """
 
@@ -18,24 +18,36 @@ from paperradar.store.dialect import Dialect
 
 Ranking = list[tuple[str, float]]
 
-_PK = "(SELECT pk FROM papers WHERE id = ?)"
-_CHUNK = 500  # far below SQLite's bound-parameter limit
-# The paper's neighbours: the corpus papers it cites and those that cite it (`?` is its id, twice).
-_NEIGHBOURS = (
-    "WITH x AS (SELECT pk FROM papers WHERE id = ?), n AS ("
-    " SELECT w.paper_pk AS pk FROM citation_edges e JOIN works w ON w.pk = e.work_pk"
-    "  WHERE e.citing_pk = (SELECT pk FROM x) AND w.paper_pk IS NOT NULL"
-    " UNION SELECT e.citing_pk FROM citation_edges e JOIN works w ON w.pk = e.work_pk"
-    "  WHERE w.paper_pk = (SELECT pk FROM x)) "
-)
+
+def _pk(m: str) -> str:
+    """The pk of the paper whose public id is the parameter."""
+    return f"(SELECT pk FROM papers WHERE id = {m})"
+
+
+def _neighbours(m: str) -> str:
+    """The paper's neighbours (`n`): the corpus papers it cites and those that cite it; `x` is the paper,
+    whose id is the one parameter. Edges name the cited paper themselves (`cited_pk`, SQLite 0014,
+    PostgreSQL 0011), so no step goes through `works`."""
+    return (
+        f"WITH x AS (SELECT pk FROM papers WHERE id = {m}), n AS ("
+        " SELECT cited_pk AS pk FROM citation_edges WHERE citing_pk = (SELECT pk FROM x) AND cited_pk IS NOT NULL"
+        " UNION SELECT citing_pk FROM citation_edges WHERE cited_pk = (SELECT pk FROM x) AND cited_pk IS NOT NULL) "
+    )
+
+
+def _best(m: str) -> str:
+    """The top of `c` (pk, n), ties by id. Only the rows down to the count of the last place get their id
+    (looked up one by one: PostgreSQL's estimate of them is far too high and would hash all papers), so
+    a paper with a thousand neighbours looks up a few dozen ids, not thousands."""
+    return (
+        "SELECT (SELECT id FROM papers WHERE pk = c.pk) AS id, c.n FROM c "
+        f"WHERE c.n >= COALESCE((SELECT n FROM c ORDER BY n DESC LIMIT 1 OFFSET {m}), 0) "
+        f"ORDER BY c.n DESC, id LIMIT {m}"
+    )
 
 
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _marks(items: Sequence[object]) -> str:
-    return ",".join("?" * len(items))
 
 
 def _title_key(work: CitedWork) -> str | None:
@@ -49,55 +61,50 @@ class GraphMixin:
     _sql: Callable[[str, Sequence[object]], list[tuple]]
     _sql_run: Callable[[str, Sequence[object]], int]
 
-    # This mixin's statements are written with `?` marks (none holds a literal `?`); the host's dialect
-    # says what its driver takes instead. (Left to do: write them with `dialect.mark`, as accounts.py does.)
-    def _graph_rows(self, sql: str, params: Sequence[object]) -> list[tuple]:
-        return self._sql(sql.replace("?", self.dialect.mark), params)
-
-    def _graph_run(self, sql: str, params: Sequence[object]) -> int:
-        return self._sql_run(sql.replace("?", self.dialect.mark), params)
-
     # -- writes -----------------------------------------------------------------------------------
     def add_references(self, paper_id: str, source: str, as_of: date, works: Sequence[CitedWork]) -> int:
         return self._write_edges(paper_id, source, as_of, works, replace=False)
 
     def set_references(self, paper_id: str, source: str, as_of: date, works: Sequence[CitedWork]) -> int:
         added = self._write_edges(paper_id, source, as_of, works, replace=True)
-        self._graph_run(
-            "INSERT INTO reference_reads (paper_pk, source, as_of, found) SELECT pk, ?, ?, ? FROM papers WHERE id = ? "
+        m = self.dialect.mark
+        self._sql_run(
+            "INSERT INTO reference_reads (paper_pk, source, as_of, found) "
+            f"SELECT pk, {m}, {m}, {m} FROM papers WHERE id = {m} "
             "ON CONFLICT (paper_pk, source) DO UPDATE SET as_of = excluded.as_of, found = excluded.found",
             (source, as_of.isoformat(), len(works), paper_id),
         )
         return added
 
     def _write_edges(self, paper_id: str, source: str, as_of: date, works: Sequence[CitedWork], replace: bool) -> int:
-        rows = self._graph_rows("SELECT pk FROM papers WHERE id = ?", (paper_id,))
+        m = self.dialect.mark
+        rows = self._sql(f"SELECT pk FROM papers WHERE id = {m}", (paper_id,))
         if not rows:
             return 0
         citing = int(rows[0][0])
         wanted = list(dict.fromkeys(self._work_pk(w) for w in works if w.paper_id != paper_id and self._named(w)))
-        had = {int(pk) for (pk,) in self._graph_rows(
-            "SELECT work_pk FROM citation_edges WHERE citing_pk = ? AND source = ?", (citing, source))}  # fmt: skip
+        read = f"SELECT work_pk FROM citation_edges WHERE citing_pk = {m} AND source = {m}"
+        had = {int(pk) for (pk,) in self._sql(read, (citing, source))}
         day = as_of.isoformat()
         for pk in wanted:
             if pk in had:
-                self._graph_run(
-                    "UPDATE citation_edges SET as_of = ? "
-                    "WHERE citing_pk = ? AND work_pk = ? AND source = ? AND as_of < ?",
+                self._sql_run(
+                    f"UPDATE citation_edges SET as_of = {m} "
+                    f"WHERE citing_pk = {m} AND work_pk = {m} AND source = {m} AND as_of < {m}",
                     (day, citing, pk, source, day),
                 )
             else:
-                self._graph_run(
-                    "INSERT INTO citation_edges (citing_pk, work_pk, source, as_of) VALUES (?, ?, ?, ?)",
-                    (citing, pk, source, day),
+                self._sql_run(
+                    "INSERT INTO citation_edges (citing_pk, work_pk, source, as_of, cited_pk) "
+                    f"VALUES ({self.dialect.marks(4)}, (SELECT paper_pk FROM works WHERE pk = {m}))",
+                    (citing, pk, source, day, pk),
                 )
         if replace:
-            gone = sorted(had - set(wanted))
-            for start in range(0, len(gone), _CHUNK):
-                chunk = gone[start : start + _CHUNK]
-                self._graph_run(
-                    f"DELETE FROM citation_edges WHERE citing_pk = ? AND source = ? AND work_pk IN ({_marks(chunk)})",
-                    (citing, source, *chunk),
+            for chunk in self.dialect.chunks(sorted(had - set(wanted))):
+                listed, values = self.dialect.one_of("work_pk", chunk)
+                self._sql_run(
+                    f"DELETE FROM citation_edges WHERE citing_pk = {m} AND source = {m} AND {listed}",
+                    (citing, source, *values),
                 )
         return len(set(wanted) - had)
 
@@ -108,88 +115,87 @@ class GraphMixin:
     def _work_pk(self, work: CitedWork) -> int:
         """The stored work this one is (found by its strongest shared key, or a title within the year),
         told what this one adds; made when none is."""
-        title_key = _title_key(work)
+        m, title_key = self.dialect.mark, _title_key(work)
         found: int | None = None
         if work.keys:
-            keyed = f"SELECT key, work_pk FROM work_keys WHERE key IN ({_marks(work.keys)})"
-            by_key = dict(self._graph_rows(keyed, work.keys))
+            listed, values = self.dialect.one_of("key", work.keys)  # a work has a few keys: one list
+            by_key = dict(self._sql(f"SELECT key, work_pk FROM work_keys WHERE {listed}", values))
             found = next((int(by_key[k]) for k in work.keys if k in by_key), None)
         elif title_key:
-            for pk, year in self._graph_rows(
-                "SELECT w.pk, w.year FROM work_keys k JOIN works w ON w.pk = k.work_pk WHERE k.key = ? ORDER BY w.pk",
+            for pk, year in self._sql(
+                "SELECT w.pk, w.year FROM work_keys k JOIN works w ON w.pk = k.work_pk "
+                f"WHERE k.key = {m} ORDER BY w.pk",
                 (title_key,),
             ):
                 if year is None or work.year is None or year == work.year:
                     found = int(pk)
                     break
         if found is None and work.paper_id:
-            rows = self._graph_rows(f"SELECT pk FROM works WHERE paper_pk = {_PK} ORDER BY pk", (work.paper_id,))
+            rows = self._sql(f"SELECT pk FROM works WHERE paper_pk = {_pk(m)} ORDER BY pk", (work.paper_id,))
             found = int(rows[0][0]) if rows else None
         if found is None:
-            (made,) = self._graph_rows(
-                f"INSERT INTO works (paper_pk, title, year) VALUES ({_PK}, ?, ?) RETURNING pk",
+            (made,) = self._sql(
+                f"INSERT INTO works (paper_pk, title, year) VALUES ({_pk(m)}, {m}, {m}) RETURNING pk",
                 (work.paper_id, work.title, work.year),
             )
             found = int(made[0])
         else:
-            self._graph_run(
-                f"UPDATE works SET title = COALESCE(title, ?), year = COALESCE(year, ?), "
-                f"paper_pk = COALESCE(paper_pk, {_PK}) WHERE pk = ?",
+            self._sql_run(
+                f"UPDATE works SET title = COALESCE(title, {m}), year = COALESCE(year, {m}), "
+                f"paper_pk = COALESCE(paper_pk, {_pk(m)}) WHERE pk = {m}",
                 (work.title, work.year, work.paper_id, found),
             )
         for key in [*work.keys, *([title_key] if title_key else [])]:
-            self._graph_run(
-                "INSERT INTO work_keys (key, work_pk) VALUES (?, ?) ON CONFLICT (key, work_pk) DO NOTHING", (key, found)
+            self._sql_run(
+                f"INSERT INTO work_keys (key, work_pk) VALUES ({m}, {m}) ON CONFLICT (key, work_pk) DO NOTHING",
+                (key, found),
             )
         return found
 
     def claim_works(self, keys: Sequence[tuple[str, str, int | None]]) -> int:
-        unique = list(dict.fromkeys(key for _, key, _ in keys))
+        m = self.dialect.mark
         present: set[str] = set()
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            present |= {
-                k
-                for (k,) in self._graph_rows(
-                    f"SELECT DISTINCT key FROM work_keys WHERE key IN ({_marks(chunk)})", chunk
-                )
-            }
+        for chunk in self.dialect.chunks(list(dict.fromkeys(key for _, key, _ in keys))):
+            listed, values = self.dialect.one_of("key", chunk)
+            present |= {k for (k,) in self._sql(f"SELECT DISTINCT key FROM work_keys WHERE {listed}", values)}
         claimed = 0
         # Identifiers before titles: a title claims only what no identifier did.
         for paper_id, key, year in sorted(
             (r for r in keys if r[1] in present), key=lambda r: r[1].startswith("title:")
         ):
             within_year = (
-                " AND (year IS NULL OR CAST(? AS integer) IS NULL OR year = ?)" if key.startswith("title:") else ""
+                f" AND (year IS NULL OR CAST({m} AS integer) IS NULL OR year = {m})" if key.startswith("title:") else ""
             )
-            claimed += self._graph_run(
-                f"UPDATE works SET paper_pk = {_PK} WHERE paper_pk IS NULL "
-                f"AND pk IN (SELECT work_pk FROM work_keys WHERE key = ?){within_year}",
+            claimed += self._sql_run(
+                f"UPDATE works SET paper_pk = {_pk(m)} WHERE paper_pk IS NULL "
+                f"AND pk IN (SELECT work_pk FROM work_keys WHERE key = {m}){within_year}",
                 (paper_id, key, *((year, year) if within_year else ())),
             )
         return claimed
 
     # -- reads ------------------------------------------------------------------------------------
     def reference_targets(self, source: str, read_before: date, limit: int) -> list[str]:
-        rows = self._graph_rows(
+        m = self.dialect.mark
+        rows = self._sql(
             "SELECT p.id FROM papers p WHERE (p.arxiv_id IS NOT NULL OR p.doi IS NOT NULL) AND NOT EXISTS ("
-            " SELECT 1 FROM reference_reads r WHERE r.paper_pk = p.pk AND r.source = ? AND r.as_of >= ?"
-            ") ORDER BY p.pk LIMIT ?",
+            f" SELECT 1 FROM reference_reads r WHERE r.paper_pk = p.pk AND r.source = {m} AND r.as_of >= {m}"
+            f") ORDER BY p.pk LIMIT {m}",
             (source, read_before.isoformat(), limit),
         )
         return [pid for (pid,) in rows]
 
     def references(self, paper_id: str) -> list[Edge]:
-        rows = self._graph_rows(
+        m = self.dialect.mark
+        rows = self._sql(
             "SELECT w.pk, p.id, w.title, w.year, e.source, e.as_of FROM citation_edges e "
             "JOIN works w ON w.pk = e.work_pk LEFT JOIN papers p ON p.pk = w.paper_pk "
-            f"WHERE e.citing_pk = {_PK} ORDER BY w.pk, e.source",
+            f"WHERE e.citing_pk = {_pk(m)} ORDER BY w.pk, e.source",
             (paper_id,),
         )
         keys: dict[int, list[str]] = {}
-        for pk, key in self._graph_rows(
+        for pk, key in self._sql(
             "SELECT k.work_pk, k.key FROM work_keys k WHERE k.work_pk IN "
-            f"(SELECT work_pk FROM citation_edges WHERE citing_pk = {_PK}) ORDER BY k.work_pk, k.key",
+            f"(SELECT work_pk FROM citation_edges WHERE citing_pk = {_pk(m)}) ORDER BY k.work_pk, k.key",
             (paper_id,),
         ):
             if not key.startswith("title:"):
@@ -207,9 +213,9 @@ class GraphMixin:
         return edges
 
     def citing(self, paper_id: str) -> list[Edge]:
-        rows = self._graph_rows(
-            "SELECT c.id, e.source, e.as_of FROM works w JOIN citation_edges e ON e.work_pk = w.pk "
-            f"JOIN papers c ON c.pk = e.citing_pk WHERE w.paper_pk = {_PK} ORDER BY c.pk, e.source",
+        rows = self._sql(
+            "SELECT c.id, e.source, e.as_of FROM citation_edges e JOIN papers c ON c.pk = e.citing_pk "
+            f"WHERE e.cited_pk = {_pk(self.dialect.mark)} ORDER BY c.pk, e.source",
             (paper_id,),
         )
         grouped: dict[str, list[tuple]] = {}
@@ -220,22 +226,26 @@ class GraphMixin:
                 for cid, group in grouped.items()]  # fmt: skip
 
     def co_cited(self, paper_id: str, limit: int) -> Ranking:
-        rows = self._graph_rows(
-            _NEIGHBOURS + "SELECT p.id, count(DISTINCT e.citing_pk) AS n FROM citation_edges e "
-            "JOIN works w ON w.pk = e.work_pk JOIN papers p ON p.pk = w.paper_pk "
-            "WHERE e.citing_pk IN (SELECT pk FROM n) AND w.paper_pk <> (SELECT pk FROM x) "
-            "GROUP BY p.id ORDER BY n DESC, p.id LIMIT ?",
-            (paper_id, limit),
+        if limit <= 0:
+            return []
+        m = self.dialect.mark
+        rows = self._sql(
+            _neighbours(m) + ", c AS (SELECT cited_pk AS pk, count(DISTINCT citing_pk) AS n FROM citation_edges "
+            "WHERE citing_pk IN (SELECT pk FROM n) AND cited_pk IS NOT NULL AND cited_pk <> (SELECT pk FROM x) "
+            "GROUP BY cited_pk) " + _best(m),
+            (paper_id, limit - 1, limit),
         )
         return [(pid, float(n)) for pid, n in rows]
 
     def coupled(self, paper_id: str, limit: int) -> Ranking:
-        rows = self._graph_rows(
-            _NEIGHBOURS + "SELECT p.id, count(DISTINCT w.paper_pk) AS n FROM citation_edges e "
-            "JOIN works w ON w.pk = e.work_pk JOIN papers p ON p.pk = e.citing_pk "
-            "WHERE w.paper_pk IN (SELECT pk FROM n) AND e.citing_pk <> (SELECT pk FROM x) "
-            "GROUP BY p.id ORDER BY n DESC, p.id LIMIT ?",
-            (paper_id, limit),
+        if limit <= 0:
+            return []
+        m = self.dialect.mark
+        rows = self._sql(
+            _neighbours(m) + ", c AS (SELECT citing_pk AS pk, count(DISTINCT cited_pk) AS n FROM citation_edges "
+            "WHERE cited_pk IN (SELECT pk FROM n) AND cited_pk IS NOT NULL AND citing_pk <> (SELECT pk FROM x) "
+            "GROUP BY citing_pk) " + _best(m),
+            (paper_id, limit - 1, limit),
         )
         return [(pid, float(n)) for pid, n in rows]
 
