@@ -8,9 +8,9 @@ from paperradar.models import CitationCount, Paper
 
 
 def _scanned(store) -> tuple[int, int, int, int]:
-    row = store._sql(
-        "SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id) FROM papers", ()
-    )[0]
+    row = store._sql("SELECT count(*), count(NULLIF(abstract, '')), count(citations), count(arxiv_id) FROM papers", ())[
+        0
+    ]
     return tuple(int(n) for n in row)
 
 

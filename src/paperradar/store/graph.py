@@ -255,8 +255,8 @@ class GraphMixin:
         for chunk in self.dialect.chunks(list(dict.fromkeys(paper_ids))):
             condition, params = self.dialect.one_of("t.id", chunk)
             for citing, target in self._sql(
-                "SELECT c.id, t.id FROM papers t JOIN works w ON w.paper_pk = t.pk "
-                "JOIN citation_edges e ON e.work_pk = w.pk JOIN papers c ON c.pk = e.citing_pk "
+                "SELECT c.id, t.id FROM papers t JOIN citation_edges e ON e.cited_pk = t.pk "
+                "JOIN papers c ON c.pk = e.citing_pk "
                 f"WHERE {condition} AND c.pk <> t.pk ORDER BY c.id, t.id LIMIT {m}",
                 (*params, CITERS_READ),
             ):
