@@ -131,7 +131,8 @@ class PaperReadsMixin:
         # year index: no scan of the table.
         counts = self._sql("SELECT papers, with_abstract, with_citations, with_arxiv_id FROM paper_counts", ())[0]
         years = self._sql("SELECT (SELECT min(year) FROM papers), (SELECT max(year) FROM papers)", ())[0]
-        return Stats(*(int(n) for n in counts), (years[0], years[1]), self.location)
+        papers, with_abstract, with_citations, with_arxiv_id = (int(n) for n in counts)
+        return Stats(papers, with_abstract, with_citations, with_arxiv_id, (years[0], years[1]), self.location)
 
     def meta(self, key: str) -> str | None:
         rows = self._sql(f"SELECT value FROM meta WHERE key = {self.dialect.mark}", (key,))
