@@ -52,6 +52,7 @@ from copy_roundtrip import drop_postgres, fresh_postgres
 from corpora import SHARED
 from paperradar.service import Library
 from paperradar.settings import load_settings
+from paperradar.web.pages import NEIGHBOURS_ON_PAGE, WORKS_ON_PAGE
 from search_speed import percentiles
 
 SAMPLES = SHARED / "data" / "api-samples" / "openalex"
@@ -268,9 +269,17 @@ def calls(library: Library, baseline: Callable[[str], tuple[list, list]]) -> dic
         "store.co_cited": lambda pid: store.co_cited(pid, LIMIT),
         "store.coupled": lambda pid: store.coupled(pid, LIMIT),
         "co_cited + coupled": lambda pid: (store.co_cited(pid, LIMIT), store.coupled(pid, LIMIT)),
-        "graph section (service)": lambda pid: (graph.references(pid), graph.citations(pid), graph.neighbourhood(pid)),
+        # As the paper page asks: the first 25 of each list (all counted), prior and derivative works
+        # remembered until the edges change; "first view" forgets them before each call.
+        "graph section (service)": lambda pid: section(graph, pid),
+        "graph section, first view": lambda pid: (graph.forget(), section(graph, pid)),
         "baseline: WITH RECURSIVE depth 2": baseline,
     }
+
+
+def section(graph, pid: str) -> tuple:
+    return (graph.references(pid, limit=WORKS_ON_PAGE), graph.citations(pid, limit=WORKS_ON_PAGE),
+            graph.neighbourhood(pid, NEIGHBOURS_ON_PAGE))  # fmt: skip
 
 
 def timed(call: Callable[[str], object], ids: list[str]) -> list[float]:

@@ -117,3 +117,21 @@ def test_citers_of_a_library_are_those_citing_most_of_it_first(empty_store):
                                                              saved_a: [saved_b]}  # fmt: skip
     assert list(empty_store.citers_of([saved_a, saved_b], 1)) == [both]
     assert empty_store.citers_of([], 10) == {} and empty_store.citers_of(["nope"], 10) == {}
+
+
+def test_order_papers_ranks_by_citations_or_date_and_the_version_moves_with_edges(empty_store):
+    from paperradar.models import CitationCount
+
+    rows = [("2404.00001", 5, 2021), ("2404.00002", 50, 2019), ("2404.00003", None, 2024), ("2404.00004", 5, 2023)]
+    ids = _add(empty_store, *[Paper(title=f"Ordered {a}", arxiv_id=a, year=y,
+                                    citations=CitationCount(c, "openalex") if c is not None else None)
+                              for a, c, y in rows])  # fmt: skip
+    assert empty_store.order_papers(ids, "citations", 3) == [ids[1], ids[3], ids[0]]
+    assert empty_store.order_papers(ids, "date", 2) == [ids[2], ids[3]]
+    assert empty_store.order_papers([], "date", 2) == []
+    before = empty_store.graph_version()
+    _cite(empty_store, ids[0], [cited_work(arxiv=ids[1])])
+    moved = empty_store.graph_version()
+    assert moved != before
+    _cite(empty_store, ids[0], [cited_work(arxiv=ids[1])], day=LATER)  # a re-read changes no edge
+    assert empty_store.graph_version() == moved

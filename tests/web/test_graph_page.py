@@ -150,3 +150,38 @@ def test_a_long_list_of_outside_works_is_cut_and_counted(seeded, tmp_path):
     shown = [text for href, text in refs["links"] if href.startswith("https://openalex.org/")]
     assert len(shown) == 25 and "and 5 more" in refs["text"]
     assert (f"/api/papers/{ids['ddpm']}/references", "all as JSON") in refs["links"]
+
+
+def _cites(library, citing: str, *cited: str) -> None:
+    from datetime import date
+
+    from paperradar.models import CitedWork
+
+    with library.store.transaction():
+        library.store.add_references(citing, "file", date(2026, 3, 1), [CitedWork((), paper_id=p) for p in cited])
+
+
+def test_a_long_cited_by_list_shows_the_most_cited_25_and_counts_the_rest(seeded, tmp_path):
+    ids = seed_graph(seeded, tmp_path)
+    hits = seeded.search("neural networks", limit=40, mode="lexical").hits
+    for paper in [h.paper for h in hits if h.paper.id not in ids.values()][:30]:
+        _cites(seeded, paper.id or "", ids["lora"])
+    every = seeded.graph.citations(ids["lora"])  # the API's whole list, ranked
+    with TestClient(create_app(seeded.settings, library=seeded)) as client:
+        cited_by = sections(client.get(f"/papers/{ids['lora']}").text)["cited-by"]
+    shown = [href.rsplit("/", 1)[1] for href, _ in cited_by["links"] if href.startswith("/papers/")]
+    assert every.in_corpus == 33 and shown == [p.id for p in every.papers[:25]]
+    assert f"and {every.in_corpus - 25} more" in cited_by["text"]
+
+
+def test_prior_and_derivative_works_follow_a_new_edge_at_once(seeded, tmp_path):
+    ids = seed_graph(seeded, tmp_path)
+    before = seeded.graph.neighbourhood(ids["prompting"])
+    assert seeded.graph.neighbourhood(ids["prompting"]) == before  # remembered: the same answer
+    version = seeded.store.graph_version()
+    newcomer = seeded.search("lottery ticket hypothesis", limit=1).hits[0].paper.id or ""
+    _cites(seeded, newcomer, ids["lora"], ids["gans"], ids["foundation"])  # three of its neighbours
+    assert seeded.store.graph_version() != version
+    after = seeded.graph.neighbourhood(ids["prompting"])
+    assert (newcomer, 3) in [(p.id, n) for p, n in after.derivative]
+    assert newcomer not in [p.id for p, _ in before.derivative]

@@ -48,6 +48,16 @@ class GraphStore(Protocol):
         """Derivative works: corpus papers that cite the most of the paper's neighbours, scored by how many."""
         ...
 
+    def graph_version(self) -> str | None:
+        """A value that changes whenever an edge is added or removed or a stub is claimed (None before
+        the first): what a neighbourhood computed earlier is still good for."""
+        ...
+
+    def order_papers(self, ids: Sequence[str], order: str, limit: int) -> list[str]:
+        """The first `limit` of these papers, most cited first ("citations"; ties newer first) or newest
+        first ("date"); papers without a count or a day last."""
+        ...
+
     def citers_of(self, paper_ids: Sequence[str], limit: int) -> dict[str, list[str]]:
         """Corpus papers citing any of these: {citing id: the ones of them it cites}, those citing the
         most first, at most `limit` citing papers."""

@@ -99,14 +99,29 @@ class GraphMixin:
                     f"VALUES ({self.dialect.marks(4)}, (SELECT paper_pk FROM works WHERE pk = {m}))",
                     (citing, pk, source, day, pk),
                 )
-        if replace:
-            for chunk in self.dialect.chunks(sorted(had - set(wanted))):
-                listed, values = self.dialect.one_of("work_pk", chunk)
-                self._sql_run(
-                    f"DELETE FROM citation_edges WHERE citing_pk = {m} AND source = {m} AND {listed}",
-                    (citing, source, *values),
-                )
-        return len(set(wanted) - had)
+        gone = sorted(had - set(wanted)) if replace else []
+        for chunk in self.dialect.chunks(gone):
+            listed, values = self.dialect.one_of("work_pk", chunk)
+            self._sql_run(
+                f"DELETE FROM citation_edges WHERE citing_pk = {m} AND source = {m} AND {listed}",
+                (citing, source, *values),
+            )
+        added = len(set(wanted) - had)
+        if added or gone:
+            self._graph_changed()
+        return added
+
+    def _graph_changed(self) -> None:
+        """Count one more change of the edges: neighbourhoods computed before it are out of date."""
+        self._sql_run(
+            f"INSERT INTO meta (key, value) VALUES ({self.dialect.mark}, '1') ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(CAST(meta.value AS integer) + 1 AS text)",
+            (GRAPH_VERSION,),
+        )
+
+    def graph_version(self) -> str | None:
+        rows = self._sql(f"SELECT value FROM meta WHERE key = {self.dialect.mark}", (GRAPH_VERSION,))
+        return rows[0][0] if rows else None
 
     @staticmethod
     def _named(work: CitedWork) -> bool:
@@ -171,6 +186,8 @@ class GraphMixin:
                 f"AND pk IN (SELECT work_pk FROM work_keys WHERE key = {m}){within_year}",
                 (paper_id, key, *((year, year) if within_year else ())),
             )
+        if claimed:
+            self._graph_changed()
         return claimed
 
     # -- reads ------------------------------------------------------------------------------------
@@ -249,6 +266,25 @@ class GraphMixin:
         )
         return [(pid, float(n)) for pid, n in rows]
 
+    def order_papers(self, ids: Sequence[str], order: str, limit: int) -> list[str]:
+        newest = "COALESCE(p.year, 0) DESC, COALESCE(p.published, p.listing_date) DESC NULLS LAST"
+        by = f"COALESCE(p.citations, -1) DESC, {newest}" if order == "citations" else newest
+        found: list[tuple[str, int, int, str]] = []
+        for chunk in self.dialect.chunks(list(dict.fromkeys(ids))):
+            listed, values = self.dialect.one_of("p.id", chunk)
+            rows = self._sql(
+                f"SELECT p.id, COALESCE(p.citations, -1), COALESCE(p.year, 0), COALESCE(p.published, p.listing_date) "
+                f"FROM papers p WHERE {listed} ORDER BY {by}, p.id LIMIT {self.dialect.mark}",
+                (*values, limit),
+            )
+            found.extend((pid, int(cited), int(year), str(day or "")) for pid, cited, year, day in rows)
+        if len(found) > limit:  # the best of each chunk: merged in Python in the same order
+            if order == "citations":
+                found.sort(key=lambda r: (-r[1], -r[2], _desc(r[3]), r[0]))
+            else:
+                found.sort(key=lambda r: (-r[2], _desc(r[3]), r[0]))
+        return [row[0] for row in found[:limit]]
+
     def citers_of(self, paper_ids: Sequence[str], limit: int) -> dict[str, list[str]]:
         m = self.dialect.mark
         cited: dict[str, set[str]] = {}
@@ -265,7 +301,14 @@ class GraphMixin:
         return {pid: sorted(cited[pid]) for pid in best}
 
 
+GRAPH_VERSION = "graph_version"  # the meta row counting changes of the edges (see graph_version)
 CITERS_READ = 20_000  # edges read at most for one `citers_of`: a library of famous papers has many citers
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    """A sort key putting ISO days newest first and the empty one last."""
+    return tuple(-ord(c) for c in text) if text else (1,)
+
 
 _ORDER = {"arxiv": 0, "doi": 1, "openalex": 2, "s2": 3}
 

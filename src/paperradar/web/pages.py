@@ -78,8 +78,8 @@ def paper(request: Request, paper_id: str) -> HTMLResponse:
     history = library.citation_history(found.id or "")
     similar = library.similar(found.id or "", limit=SIMILAR_ON_PAGE).hits if library.has_embeddings() else []
     graph = {
-        "references": library.graph.references(found.id or ""),
-        "cited_by": library.graph.citations(found.id or ""),
+        "references": library.graph.references(found.id or "", limit=WORKS_ON_PAGE),
+        "cited_by": library.graph.citations(found.id or "", limit=WORKS_ON_PAGE),
         "neighbours": library.graph.neighbourhood(found.id or "", NEIGHBOURS_ON_PAGE),
         "shown": WORKS_ON_PAGE,
     }
