@@ -198,18 +198,24 @@ def test_a_paper_with_thousands_of_edges_reads_a_bounded_number_of_candidates(se
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     seeded.graph.import_edges([path])
     assert len(seeded.graph.citations(ids["prompting"]).papers) >= 400
-    store, asked = seeded.store, []
-    nearest = store.nearest
+    store, asked, read = seeded.store, [], []
+    nearest, embeddings = store.nearest, store.embeddings
 
-    def counted(model, vector, limit, filters=None, exclude=(), among=None):
-        asked.append((limit, None if among is None else len(among)))
+    def counted_nearest(model, vector, limit, filters=None, exclude=(), among=None):
+        asked.append((limit, len(among or ())))
         return nearest(model, vector, limit, filters, exclude, among)
 
+    def counted_embeddings(model, paper_ids):
+        read.append(len(paper_ids))
+        return embeddings(model, paper_ids)
+
     monkeypatch.setattr(graph_view, "DIRECT", 100)
-    monkeypatch.setattr(store, "nearest", counted)
+    monkeypatch.setattr(store, "nearest", counted_nearest)
+    monkeypatch.setattr(store, "embeddings", counted_embeddings)
     view = seeded.graph.view(ids["prompting"])
     assert len(view.nodes) == graph_view.NODES + 1
-    assert all(limit <= graph_view.CANDIDATES and (among or 0) <= 100 for limit, among in asked)
+    assert asked and all(limit <= graph_view.CANDIDATES and among <= 100 for limit, among in asked)
+    assert read == [graph_view.NODES]  # vectors read: only the drawn papers'
     kinds = [w for n in view.nodes[1:] for w in n.why]
     assert sum(w == "cites this paper" for w in kinds) >= graph_view.QUOTA  # the quota holds a seat for them
     assert any(w.startswith("similar") for w in kinds) and any(w == "cited by this paper" for w in kinds)

@@ -109,9 +109,8 @@ def draw(
 
 def _line(a: int, b: int, kind: str, weight: float, positions: np.ndarray, sizes: Sequence[float]) -> Line:
     """The segment between two circles' edges (an arrowhead at the second one's edge stays visible)."""
-    start, end = positions[a], positions[b]
-    length = float(np.linalg.norm(end - start)) or 1.0
-    unit = (end - start) / length
-    x1, y1 = start + unit * sizes[a]
-    x2, y2 = end - unit * sizes[b]
-    return Line(a, b, kind, round(weight, 3), *(round(float(v), 1) for v in (x1, y1, x2, y2)))
+    (xa, ya), (xb, yb) = positions[a].tolist(), positions[b].tolist()
+    length = math.hypot(xb - xa, yb - ya) or 1.0
+    ux, uy = (xb - xa) / length, (yb - ya) / length
+    ends = (xa + ux * sizes[a], ya + uy * sizes[a], xb - ux * sizes[b], yb - uy * sizes[b])
+    return Line(a, b, kind, round(weight, 3), *(round(v, 1) for v in ends))
