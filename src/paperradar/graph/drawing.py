@@ -13,7 +13,7 @@ from paperradar.graph.layout import force_layout
 
 SIZE = 640  # the viewBox is SIZE x SIZE; the page scales it to its width
 SMALLEST, LARGEST = 7.0, 22.0  # circle radii, fewest to most citations among the nodes
-GAP = 14.0  # between two circles: room for the year under one
+GAP = 24.0  # between two circles, and from the box's edge: room for the year under one (20 px on a phone)
 BANDS = 5  # colours for years: the palette's classes (style.css .band-0 ... .band-4)
 CITATION_PULL = 1.0  # a citation pulls as hard as the strongest similarity link
 
