@@ -104,34 +104,31 @@ def _fit(pos: np.ndarray, r: np.ndarray, width: float, height: float, margin: fl
 
 def _separate(pos: np.ndarray, r: np.ndarray, width: float, height: float, gap: float, margin: float) -> np.ndarray:
     """Overlapping circles pushed apart along the line between them (node 0 stays), kept in the box."""
-    pos = pos.copy()
-    low, high = r[:, None] + margin, np.array([width, height]) - r[:, None] - margin
+    n = len(r)
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
     needed = r[:, None] + r[None, :] + gap
     np.fill_diagonal(needed, 0.0)
-    mobile = np.ones(len(r))
+    # Each side takes its share of an overlap: all of it when the other side is the pinned centre.
+    mobile = np.ones(n)
     mobile[0] = 0.0
+    share = mobile[:, None] / np.maximum(mobile[:, None] + mobile[None, :], 1.0)
+    # Two nodes on one point part in directions of their own, the same on every run.
+    spin_x, spin_y = np.cos(np.arange(n) * _GOLDEN_ANGLE), np.sin(np.arange(n) * _GOLDEN_ANGLE)
     for _ in range(_SEPARATION_ROUNDS):
-        delta = pos[:, None, :] - pos[None, :, :]
-        distance = np.linalg.norm(delta, axis=2)
+        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+        distance = np.sqrt(dx * dx + dy * dy)
         short = needed - distance
         short[short < _TOLERANCE] = 0.0
         if not short.any():
             break
-        # Two nodes on one point part in a direction of their own, the same on every run.
         stuck = distance < 1e-9
-        direction = np.where(stuck[..., None], _unit(np.arange(len(r)))[:, None, :], delta)
-        direction = direction / np.maximum(np.linalg.norm(direction, axis=2), 1e-9)[..., None]
-        # Each side takes its share of the overlap: all of it when the other side is the pinned centre.
-        share = mobile[:, None] / np.maximum(mobile[:, None] + mobile[None, :], 1.0)
+        dx, dy = np.where(stuck, spin_x[:, None], dx), np.where(stuck, spin_y[:, None], dy)
         # A little past contact: pushing exactly to it would only halve what is left each round.
-        pos += (direction * (short * share * 1.1)[..., None]).sum(axis=1)
-        pos = np.clip(pos, low, high)
-        pos[0] = [width / 2, height / 2]
-    return pos
-
-
-def _unit(index: np.ndarray) -> np.ndarray:
-    return np.stack([np.cos(index * _GOLDEN_ANGLE), np.sin(index * _GOLDEN_ANGLE)], axis=1)
+        move = short * share * 1.1 / np.maximum(np.sqrt(dx * dx + dy * dy), 1e-9)
+        x = np.clip(x + (dx * move).sum(axis=1), r + margin, width - r - margin)
+        y = np.clip(y + (dy * move).sum(axis=1), r + margin, height - r - margin)
+        x[0], y[0] = width / 2, height / 2
+    return np.stack([x, y], axis=1)
 
 
 def overlaps(positions: np.ndarray, radii: Sequence[float], gap: float = 0.0) -> list[tuple[int, int]]:
