@@ -68,7 +68,6 @@ ANSWERS: dict[str, Any] = {
         ],
         "links": [
             {"source": "2106.09685", "target": "2012.13255", "kind": "cites", "weight": 1.0},
-            {"source": "2012.13255", "target": "2106.09685", "kind": "similar", "weight": 0.71},
         ],
         "bands": [{"band": 0, "first": 2020, "last": 2020}, {"band": 1, "first": 2021, "last": 2021}],
     },
