@@ -1,4 +1,5 @@
-"""The citation graph as use cases: sync and import edges; a paper's references, citations and neighbourhood."""
+"""The citation graph as use cases: sync and import edges; a paper's references, citations and neighbourhood,
+and that neighbourhood as a graph to draw (graph_view.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from paperradar.embed import paper_text
 from paperradar.errors import InputError
 from paperradar.ingest.references import EdgeImport, import_edges
 from paperradar.models import CitedWork, Paper
+from paperradar.service.graph_view import GraphView, neighbourhood_graph
 from paperradar.sources.files.edges import is_edge_file, read_edges
 from paperradar.store.base_graph import Ranking
 from paperradar.sync.references import sync_references
@@ -186,3 +191,16 @@ class CitationGraph:
             [(found[pid], int(n)) for pid, n in prior if pid in found],
             [(found[pid], int(n)) for pid, n in derivative if pid in found],
         )
+
+    def view(self, key: str) -> GraphView:
+        """The paper's neighbourhood as a graph: about 40 papers linked to it by citations, co-citation,
+        coupling or similar text, where each sits, and why each is there (service/graph_view.py)."""
+        library = self._library
+        paper = library.paper(key)
+        if not library.has_embeddings():
+            return neighbourhood_graph(self._store, None, paper)
+
+        def embed(p: Paper) -> np.ndarray:  # a paper imported a minute ago has no stored vector yet
+            return library.embedder.embed([paper_text(p.title, p.abstract)])[0]
+
+        return neighbourhood_graph(self._store, library.embedder_name(), paper, embed=embed)

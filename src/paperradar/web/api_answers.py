@@ -215,3 +215,33 @@ class GraphAnswer(_Answer):
     paper_id: str
     prior: list[Neighbour] = Field(description="Most often cited by the paper's neighbours (co-citation).")
     derivative: list[Neighbour] = Field(description="Citing the most of its neighbours (bibliographic coupling).")
+
+
+class GraphNode(PaperAnswer):
+    x: float = Field(description="The circle's centre, in the `size` x `size` box (y downwards).")
+    y: float
+    r: float = Field(description="Its radius: larger for more citations.")
+    band: int | None = Field(description="Its year band (an index into `bands`); null when its year is unknown.")
+    why: list[str] = Field(description="Why it is in the graph, in words: 'cites this paper', 'similar (0.82)'…")
+    similarity: float | None = Field(description="Cosine of its vector and the paper's; null without vectors.")
+
+
+class GraphLink(_Answer):
+    source: str = Field(description="A node's paper id; for `cites`, the citing paper.")
+    target: str
+    kind: str = Field(description="`cites` or `similar`.")
+    weight: float = Field(description="`similar`: the cosine of the two papers' vectors; `cites`: 1.")
+
+
+class YearBand(_Answer):
+    band: int
+    first: int
+    last: int
+
+
+class GraphLayoutAnswer(_Answer):
+    paper_id: str
+    size: int = Field(description="The width and height of the box the nodes sit in.")
+    nodes: list[GraphNode] = Field(description="The paper itself first, then its neighbours, most relevant first.")
+    links: list[GraphLink]
+    bands: list[YearBand] = Field(description="The years each colour stands for, oldest first.")

@@ -1,4 +1,5 @@
-"""The citation graph under /api/papers/{id}: references, citing papers, prior and derivative works.
+"""The citation graph under /api/papers/{id}: references, citing papers, prior and derivative works, and the
+neighbourhood graph the page /papers/{id}/graph draws.
 
 Included before web/api.py's router, whose `/papers/{paper_id:path}` would take these paths for ids."""
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 
 from paperradar.service import Library
 from paperradar.web.api import Limit, PaperId
-from paperradar.web.api_answers import GraphAnswer, ListingAnswer
+from paperradar.web.api_answers import GraphAnswer, GraphLayoutAnswer, ListingAnswer
 from paperradar.web.api_errors import errors
 from paperradar.web.examples import answer
 
@@ -48,3 +49,13 @@ def graph(request: Request, paper_id: PaperId, limit: Limit = 20) -> dict:
     """Prior works (most often cited by the paper's neighbours: co-citation) and derivative works (citing
     the most of its neighbours: bibliographic coupling); neighbours are what it cites and what cites it."""
     return _library(request).graph.neighbourhood(paper_id, limit).to_dict()
+
+
+@router.get("/papers/{paper_id:path}/graph/layout", response_model=None, summary="A paper's neighbourhood as a graph",
+            responses=answer("graph_layout", GraphLayoutAnswer) | errors(404, 422))  # fmt: skip
+def graph_layout(request: Request, paper_id: PaperId) -> dict:
+    """What the page /papers/{id}/graph draws: about 40 papers around this one (the first node), chosen from
+    what it cites, what cites it, prior and derivative works and similar papers, each with where it sits in
+    a `size` x `size` box, its radius (by citations), its year band and why it is there; and the links
+    between them (`cites`: source cites target; `similar`: each node to its most similar others)."""
+    return _library(request).graph.view(paper_id).to_dict()

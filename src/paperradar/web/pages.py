@@ -71,6 +71,14 @@ WORKS_ON_PAGE = 25  # of each citation list; the rest are counted, and all of th
 NEIGHBOURS_ON_PAGE = 10
 
 
+@router.get("/papers/{paper_id:path}/graph")
+def paper_graph(request: Request, paper_id: str) -> HTMLResponse:
+    """The paper's neighbourhood drawn as a graph (SVG, no script), then listed. Before the paper's own
+    route, whose `{paper_id:path}` would take "/graph" for part of an id."""
+    view = _library(request).graph.view(paper_id)
+    return templates.TemplateResponse(request, "graph.html", {"paper": view.paper, "view": view})
+
+
 @router.get("/papers/{paper_id:path}")
 def paper(request: Request, paper_id: str) -> HTMLResponse:
     library = _library(request)
