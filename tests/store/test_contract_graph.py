@@ -135,3 +135,13 @@ def test_order_papers_ranks_by_citations_or_date_and_the_version_moves_with_edge
     assert moved != before
     _cite(empty_store, ids[0], [cited_work(arxiv=ids[1])], day=LATER)  # a re-read changes no edge
     assert empty_store.graph_version() == moved
+
+
+def test_edges_among_a_set_are_the_citations_between_its_papers(empty_store):
+    ids = _add(empty_store, *[Paper(title=f"Among {n}", arxiv_id=f"2405.0000{n}", year=2024) for n in range(4)])
+    a, b, c, outside = ids
+    _cite(empty_store, a, [cited_work(arxiv=b), cited_work(arxiv=outside), cited_work(doi="10.1/stub")])
+    _cite(empty_store, c, [cited_work(arxiv=a)])
+    _cite(empty_store, outside, [cited_work(arxiv=c)])
+    assert empty_store.edges_among([a, b, c]) == sorted([(a, b), (c, a)])
+    assert empty_store.edges_among([a]) == [] and empty_store.edges_among([]) == []

@@ -198,9 +198,9 @@ class CitationGraph:
         library = self._library
         paper = library.paper(key)
         if not library.has_embeddings():
-            return neighbourhood_graph(self._store, None, paper)
+            return neighbourhood_graph(self._store, None, paper, counted=self._counted)
 
         def embed(p: Paper) -> np.ndarray:  # a paper imported a minute ago has no stored vector yet
             return library.embedder.embed([paper_text(p.title, p.abstract)])[0]
 
-        return neighbourhood_graph(self._store, library.embedder_name(), paper, embed=embed)
+        return neighbourhood_graph(self._store, library.embedder_name(), paper, embed=embed, counted=self._counted)

@@ -66,9 +66,11 @@ class GraphView:
 
 
 def neighbourhood_graph(store: Store, model: str | None, paper: Paper,
-                        embed: Callable[[Paper], np.ndarray] | None = None) -> GraphView:  # fmt: skip
+                        embed: Callable[[Paper], np.ndarray] | None = None,
+                        counted: Callable[[str, int], tuple[Ranking, Ranking]] | None = None) -> GraphView:  # fmt: skip
     """The graph around `paper`. `model` names the stored vectors (None: the corpus has none, so no
-    similarity); `embed` makes the paper's vector when it has none stored yet."""
+    similarity); `embed` makes the paper's vector when it has none stored yet; `counted` gives its
+    (co-cited, coupled) rankings (the graph service's, remembered until the edges change), else the store."""
     pid = paper.id or ""
     vector = store.embedding(model, pid) if model else None
     if vector is None and model and embed is not None:
@@ -79,11 +81,12 @@ def neighbourhood_graph(store: Store, model: str | None, paper: Paper,
     def most_similar(ids: list[str]) -> Ranking:
         return store.nearest(model, vector, CANDIDATES, among=ids) if model and vector is not None and ids else []
 
+    co_cited, coupled = (counted or (lambda p, n: (store.co_cited(p, n), store.coupled(p, n))))(pid, CANDIDATES)
     rankings: dict[str, Ranking] = {
         "cites": _direct(references, most_similar),
         "cited_by": _direct(citing, most_similar),
-        "co_cited": store.co_cited(pid, CANDIDATES),
-        "coupled": store.coupled(pid, CANDIDATES),
+        "co_cited": co_cited,
+        "coupled": coupled,
         "similar": store.nearest(model, vector, CANDIDATES, exclude=[pid]) if model and vector is not None else [],
     }
     chosen = [f.paper_id for f in pick(rankings, NODES, QUOTA)]
@@ -94,7 +97,7 @@ def neighbourhood_graph(store: Store, model: str | None, paper: Paper,
     vectors = [vector, *(stored.get(c) for c in chosen)]
     papers = [paper, *(found[c] for c in chosen)]
     drawing = draw([p.year for p in papers], [_count(p) for p in papers], similarity_links(vectors, SIMILAR_LINKS),
-                   _citations_among(store, ids, references, citing))  # fmt: skip
+                   _citations_among(store, ids))  # fmt: skip
     scores = {name: dict(ranking) for name, ranking in rankings.items()}
     nodes = [GraphNode(paper, drawing.circles[0], ["this paper"], None)]
     for i, cid in enumerate(chosen, start=1):
@@ -112,17 +115,10 @@ def _direct(ids: list[str], most_similar: Callable[[list[str]], Ranking]) -> Ran
     return (ranked + [(pid, 0.0) for pid in ids if pid not in seen])[:CANDIDATES]
 
 
-def _citations_among(store: Store, ids: list[str], references: list[str], citing: list[str]) -> list[tuple[int, int]]:
-    """(citing node, cited node) for the citations between the graph's papers: the centre's from what is
-    already read, the others' from their reference lists (one read per node: NODES reads at most)."""
+def _citations_among(store: Store, ids: list[str]) -> list[tuple[int, int]]:
+    """(citing node, cited node) for the citations between the graph's papers, in one read."""
     index = {pid: i for i, pid in enumerate(ids)}
-    found = {(0, index[r]) for r in references if r in index} | {(index[c], 0) for c in citing if c in index}
-    for pid in ids[1:]:
-        for edge in store.references(pid):
-            cited = edge.work.paper_id
-            if cited in index and cited != pid:
-                found.add((index[pid], index[cited]))
-    return sorted(found)
+    return sorted({(index[a], index[b]) for a, b in store.edges_among(ids)})
 
 
 def _count(paper: Paper) -> int | None:

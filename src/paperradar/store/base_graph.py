@@ -58,6 +58,10 @@ class GraphStore(Protocol):
         first ("date"); papers without a count or a day last."""
         ...
 
+    def edges_among(self, paper_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(citing, cited) for every citation between two of these corpus papers, in id order."""
+        ...
+
     def citers_of(self, paper_ids: Sequence[str], limit: int) -> dict[str, list[str]]:
         """Corpus papers citing any of these: {citing id: the ones of them it cites}, those citing the
         most first, at most `limit` citing papers."""

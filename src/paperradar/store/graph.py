@@ -285,6 +285,21 @@ class GraphMixin:
                 found.sort(key=lambda r: (-r[2], _desc(r[3]), r[0]))
         return [row[0] for row in found[:limit]]
 
+    def edges_among(self, paper_ids: Sequence[str]) -> list[tuple[str, str]]:
+        ids = list(dict.fromkeys(paper_ids))
+        if len(ids) < 2:
+            return []
+        found: set[tuple[str, str]] = set()
+        for citing_chunk in self.dialect.chunks(ids):
+            for cited_chunk in self.dialect.chunks(ids):
+                citing, citing_values = self.dialect.one_of("c.id", citing_chunk)
+                cited, cited_values = self.dialect.one_of("t.id", cited_chunk)
+                found |= {(a, b) for a, b in self._sql(
+                    "SELECT c.id, t.id FROM citation_edges e JOIN papers c ON c.pk = e.citing_pk "
+                    f"JOIN papers t ON t.pk = e.cited_pk WHERE {citing} AND {cited} AND c.pk <> t.pk",
+                    (*citing_values, *cited_values))}  # fmt: skip
+        return sorted(found)
+
     def citers_of(self, paper_ids: Sequence[str], limit: int) -> dict[str, list[str]]:
         m = self.dialect.mark
         cited: dict[str, set[str]] = {}
