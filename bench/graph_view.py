@@ -142,13 +142,13 @@ def run(url: str, args: argparse.Namespace, home: Path) -> None:
         radii = [n.circle.r for n in view.nodes]
         pulls = [(line.source, line.target, 1.0) for line in view.lines]
         parts = {
-            "  part: store.co_cited + coupled (paper page too)": lambda: (store.co_cited(centre, 60),
-                                                                          store.coupled(centre, 60)),
+            "  part: store.co_cited + coupled (first view; then remembered)": lambda: (store.co_cited(centre, 60),
+                                                                                    store.coupled(centre, 60)),
             "  part: store.references + citing of the paper": lambda: (store.references(centre), store.citing(centre)),
             "  part: store.nearest x3 (similar; 2 among 200)": lambda: [
                 store.nearest(model, vector, 60, exclude=[centre]), store.nearest(model, vector, 60, among=cited),
                 store.nearest(model, vector, 60, among=citing)],
-            "  part: store.references of each node": lambda: [store.references(pid) for pid in nodes[1:]],
+            "  part: store.edges_among the nodes": lambda: store.edges_among([centre, *nodes[1:]]),
             "  part: the force layout": lambda: force_layout(radii, pulls, SIZE, SIZE, gap=GAP, margin=GAP),
         }  # fmt: skip
         rows |= parts
